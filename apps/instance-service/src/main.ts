@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { InstancesModule } from '@connector-events/instances';
+import { bootstrapService } from '@connector-events/runtime';
+
+void bootstrapService({ service: 'instance-service', transport: 'kafka', features: [InstancesModule] });

@@ -1,0 +1,31 @@
+import { LogLevel } from './log-level';
+import { ServiceName } from './service-name';
+
+/** The validated, defaulted configuration a process runs with. */
+export interface AppConfig {
+  readonly service: ServiceName | 'embedded';
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly topicPartitions: number;
+    readonly clientId: string;
+  };
+  readonly database: {
+    readonly url: string;
+    readonly poolSize: number;
+  };
+  /** 32-byte key that encrypts stored secrets. Never logged. */
+  readonly secretsKey: Buffer;
+  readonly publicBaseUrl: string;
+  readonly bootstrap?: {
+    readonly organizationSecret: string;
+    readonly userSecret: string;
+  };
+  /** Overrides of provider hosts, keyed by lower-case element key (`hubspot` → `http://127.0.0.1:4010`). */
+  readonly providerBaseUrls: Readonly<Record<string, string>>;
+  readonly dataDir: string;
+}
+
+/** Nest injection token for {@link AppConfig}. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

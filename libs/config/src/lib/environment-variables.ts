@@ -1,0 +1,82 @@
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { LOG_LEVELS, LogLevel } from './log-level';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+/**
+ * The raw environment as class-validator sees it. Defaults live in `loadConfig`, not here,
+ * so that a validation message always shows what the operator actually set.
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, {
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port (e.g. 127.0.0.1:9092)',
+  })
+  KAFKA_BROKERS?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'KAFKA_TOPIC_PARTITIONS must be a whole number' })
+  @Min(1, { message: 'KAFKA_TOPIC_PARTITIONS must be at least 1' })
+  @Max(1000, { message: 'KAFKA_TOPIC_PARTITIONS must be at most 1000' })
+  KAFKA_TOPIC_PARTITIONS?: number;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must be a postgres:// URL (e.g. postgres://user:password@127.0.0.1:5432/db)',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be a whole number' })
+  @Min(1, { message: 'DATABASE_POOL_SIZE must be at least 1' })
+  @Max(200, { message: 'DATABASE_POOL_SIZE must be at most 200' })
+  DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be a whole number' })
+  @Min(0, { message: 'PORT must be between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be between 0 and 65535' })
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  SECRETS_KEY?: string;
+
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'PUBLIC_BASE_URL must be an http(s) URL' },
+  )
+  PUBLIC_BASE_URL?: string;
+
+  @IsOptional()
+  @MinLength(16, { message: 'BOOTSTRAP_ORGANIZATION_SECRET must be at least 16 characters' })
+  BOOTSTRAP_ORGANIZATION_SECRET?: string;
+
+  @IsOptional()
+  @MinLength(16, { message: 'BOOTSTRAP_USER_SECRET must be at least 16 characters' })
+  BOOTSTRAP_USER_SECRET?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: LogLevel;
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR?: string;
+}

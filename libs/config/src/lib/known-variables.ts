@@ -1,0 +1,28 @@
+/**
+ * Every environment variable the services read. The README's configuration table and the
+ * deployment-file test are checked against this list, so a variable cannot be documented or
+ * deployed without existing here.
+ */
+export const KNOWN_ENVIRONMENT_VARIABLES = [
+  'KAFKA_BROKERS',
+  'KAFKA_TOPIC_PARTITIONS',
+  'DATABASE_URL',
+  'DATABASE_POOL_SIZE',
+  'PORT',
+  'SECRETS_KEY',
+  'PUBLIC_BASE_URL',
+  'BOOTSTRAP_ORGANIZATION_SECRET',
+  'BOOTSTRAP_USER_SECRET',
+  'LOG_LEVEL',
+  'DATA_DIR',
+] as const;
+
+/** `PROVIDER_BASE_URL_<ELEMENTKEY>`: one variable per connector, so matched by prefix. */
+export const PROVIDER_BASE_URL_PREFIX = 'PROVIDER_BASE_URL_';
+
+export function isKnownEnvironmentVariable(name: string): boolean {
+  return (
+    (KNOWN_ENVIRONMENT_VARIABLES as readonly string[]).includes(name) ||
+    /^PROVIDER_BASE_URL_[A-Z0-9]+$/.test(name)
+  );
+}

@@ -1,0 +1,2 @@
+export * from './lib/connector-descriptor';
+export * from './lib/connector-descriptors';

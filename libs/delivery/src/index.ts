@@ -1,0 +1,2 @@
+export * from './lib/delivery.module';
+export * from './lib/notifier.database';

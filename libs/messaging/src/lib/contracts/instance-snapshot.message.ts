@@ -1,0 +1,51 @@
+import { IsArray, IsBoolean, IsInt, IsISO8601, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { ELEMENT_KEY_PATTERN } from '@connector-events/event-schema';
+
+/**
+ * The full current state of one connector instance, published by instance-service after
+ * every change (a tombstone when the instance is deleted). Other services fold these into
+ * their own view; nothing on the event path calls instance-service.
+ */
+export class InstanceSnapshotMessage {
+  @IsInt()
+  @Min(1)
+  instanceId!: number;
+
+  /** The aggregate version in instance-service's event store; consumers ignore older ones. */
+  @IsInt()
+  @Min(1)
+  version!: number;
+
+  @IsInt()
+  @Min(1)
+  organizationId!: number;
+
+  @Matches(ELEMENT_KEY_PATTERN)
+  elementKey!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  name!: string;
+
+  @IsArray()
+  @IsString({ each: true })
+  tags!: string[];
+
+  @IsBoolean()
+  eventsEnabled!: boolean;
+
+  /** Non-secret configuration values, by Open Connectors key. */
+  @IsObject()
+  configuration!: Record<string, string>;
+
+  /**
+   * Secret values (OAuth tokens, signature key, provider secrets) sealed with SECRETS_KEY;
+   * never in clear text on the topic.
+   */
+  @IsOptional()
+  @IsString()
+  sealedSecrets?: string;
+
+  @IsISO8601({ strict: true })
+  updatedDate!: string;
+}

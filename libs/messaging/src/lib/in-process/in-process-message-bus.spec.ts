@@ -1,0 +1,19 @@
+import { describeMessageBusContract } from '@connector-events/testing';
+import { MessageBus } from '../bus/message-bus';
+import { InProcessMessageBus } from './in-process-message-bus';
+
+// One shared log stands for the broker; each create() is another "process" on it.
+describeMessageBusContract('in-process', () => {
+  const bus = new InProcessMessageBus({ topicPartitions: 3, retry: { initialDelayMs: 5, maxDelayMs: 20 } });
+  return {
+    create: async (): Promise<MessageBus> => ({
+      start: (topics) => bus.start(topics),
+      publish: (topic, messages) => bus.publish(topic, messages),
+      subscribe: (spec) => bus.subscribe(spec),
+      health: () => bus.health(),
+      close: async () => undefined,
+    }),
+    publishRaw: async (topic, key, value) => bus.appendRaw(topic, key, value),
+    readAll: async (topic) => bus.records(topic),
+  };
+});

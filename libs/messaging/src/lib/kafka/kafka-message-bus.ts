@@ -1,0 +1,173 @@
+import { Logger } from '@nestjs/common';
+import { Admin, Consumer, EachBatchPayload, Kafka, logLevel, Producer } from 'kafkajs';
+import { deadLetterTopicOf, TopicContract } from '../contracts/topic-contract';
+import { OutgoingMessage, StoredRecord } from '../bus/bus-message';
+import { deadLetterHeaders } from '../bus/dead-letter-headers';
+import { encodeMessage } from '../bus/encode-message';
+import { BusHealth, MessageBus } from '../bus/message-bus';
+import { MessageDispatcher } from '../bus/message-dispatcher';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../bus/retry-policy';
+import { Subscription, SubscriptionSpec } from '../bus/subscription';
+import { headersToStrings } from './kafka-headers';
+import { kafkaLogCreator } from './kafka-log-creator';
+import { provisionTopics } from './provision-topics';
+
+export interface KafkaMessageBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly topicPartitions: number;
+  /** Partitions one consumer works on at once; order within a partition is always kept. */
+  readonly partitionsConsumedConcurrently?: number;
+  readonly retry?: RetryPolicy;
+  /**
+   * Called when a consumer crashed and kafkajs will not restart it. The process must exit:
+   * otherwise it keeps serving HTTP while consuming nothing (STACK-NOTES §2.3).
+   */
+  readonly onFatal: (error: Error) => void;
+  readonly groupJoinTimeoutMs?: number;
+}
+
+const HEALTH_TIMEOUT_MS = 3_000;
+
+/** {@link MessageBus} over Apache Kafka with kafkajs. */
+export class KafkaMessageBus implements MessageBus {
+  private readonly logger = new Logger(KafkaMessageBus.name);
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly consumers = new Set<Consumer>();
+  private readonly crashedGroups = new Set<string>();
+  private producerConnected = false;
+
+  constructor(private readonly options: KafkaMessageBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator,
+      retry: { initialRetryTime: 300, retries: 8 },
+    });
+    // Idempotent with one request in flight: no duplicates and no reordering on producer retries.
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
+    this.admin = this.kafka.admin();
+  }
+
+  async start(topics: readonly TopicContract<object>[]): Promise<void> {
+    await this.admin.connect();
+    const created = await provisionTopics(this.admin, topics, this.options.topicPartitions);
+    if (created.length > 0) this.logger.log({ topics: created }, 'created Kafka topics');
+    await this.producer.connect();
+  }
+
+  async publish<T extends object>(topic: TopicContract<T>, messages: readonly OutgoingMessage<T>[]): Promise<void> {
+    if (messages.length === 0) return;
+    const encoded = messages.map((message) => encodeMessage(topic, message));
+    await this.producer.send({ topic: topic.name, acks: -1, messages: encoded });
+  }
+
+  async subscribe(spec: SubscriptionSpec): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: spec.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    let stopping = false;
+    const dispatcher = new MessageDispatcher(
+      spec,
+      (record, groupId, reason) => this.sendToDeadLetter(record, groupId, reason),
+      this.options.retry ?? DEFAULT_RETRY_POLICY,
+    );
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (stopping || payload.restart) return;
+      this.crashedGroups.add(spec.groupId);
+      this.options.onFatal(payload.error);
+    });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+
+    await consumer.connect();
+    await consumer.subscribe({ topics: dispatcher.topics, fromBeginning: spec.fromBeginning ?? false });
+    await consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.consumeBatch(payload, dispatcher, () => stopping),
+    });
+    this.consumers.add(consumer);
+    await withTimeout(joined, this.options.groupJoinTimeoutMs ?? 60_000, `consumer group ${spec.groupId} did not join`);
+
+    return {
+      groupId: spec.groupId,
+      stop: async () => {
+        stopping = true;
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  /** Offsets are resolved one by one, only after the handler finished with the message. */
+  private async consumeBatch(
+    { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload,
+    dispatcher: MessageDispatcher,
+    stopping: () => boolean,
+  ): Promise<void> {
+    const isStopping = (): boolean => stopping() || !isRunning() || isStale();
+    for (const message of batch.messages) {
+      if (isStopping()) return;
+      const record: StoredRecord = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        key: message.key === null ? null : message.key.toString(),
+        value: message.value === null ? null : message.value.toString(),
+        headers: headersToStrings(message.headers),
+        timestamp: Number(message.timestamp),
+      };
+      if (!(await dispatcher.dispatch(record, { heartbeat, isStopping }))) return;
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  private async sendToDeadLetter(record: StoredRecord, groupId: string, reason: string): Promise<void> {
+    await this.producer.send({
+      topic: deadLetterTopicOf(record.topic),
+      acks: -1,
+      messages: [{ key: record.key, value: record.value, headers: deadLetterHeaders(record, groupId, reason) }],
+    });
+  }
+
+  async health(): Promise<BusHealth> {
+    if (this.crashedGroups.size > 0) {
+      return { up: false, detail: `consumer crashed: ${[...this.crashedGroups].join(', ')}` };
+    }
+    if (!this.producerConnected) return { up: false, detail: 'producer not connected' };
+    try {
+      const cluster = await withTimeout(this.admin.describeCluster(), HEALTH_TIMEOUT_MS, 'broker did not answer');
+      return { up: true, detail: `${cluster.brokers.length} broker(s)` };
+    } catch (error) {
+      return { up: false, detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.consumers.clear();
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './lib/normalization.module';
+export * from './lib/normalizer.database';

@@ -1,0 +1,2 @@
+export * from './lib/polling.module';
+export * from './lib/poller.database';

@@ -1,0 +1,4 @@
+export * from './lib/test-environment';
+export * from './lib/unique-name';
+export * from './lib/wait-for';
+export * from './lib/message-bus-contract';
