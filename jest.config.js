@@ -28,8 +28,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper,
-  // Nest and class-transformer read decorator metadata; apps load this in main.ts.
-  setupFiles: ['reflect-metadata'],
+  setupFiles: ['<rootDir>/jest.setup.js'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.infra/', '<rootDir>/.data/'],
 };
 

@@ -12,7 +12,8 @@ npm run --silent build
 
 mkdir -p test-results
 status=0
-npx jest --ci --maxWorkers=2 --json --outputFile=test-results/jest.json "$@" || status=$?
+# PGlite loads its WebAssembly through dynamic import(), which Jest's VM allows only with this flag.
+NODE_OPTIONS=--experimental-vm-modules npx jest --ci --maxWorkers=2 --json --outputFile=test-results/jest.json "$@" || status=$?
 
 # One plain closing line that any CI reader understands.
 node -e '

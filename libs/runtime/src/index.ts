@@ -7,3 +7,4 @@ export * from './lib/http/http-exception.filter';
 export * from './lib/http/request-id';
 export * from './lib/service-definition';
 export * from './lib/service-root.module';
+export * from './lib/http/body-parsing';

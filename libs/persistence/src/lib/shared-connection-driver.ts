@@ -9,15 +9,17 @@ type ConnectCallback = (err: Error | undefined, client: pg.PoolClient | undefine
  * extended-protocol messages of concurrent connections outside transactions (seen here as
  * "unnamed prepared statement does not exist"). Funnelling all five services through one
  * connection makes every statement and transaction run whole, one after another. The pool
- * ends when the last data source using it is destroyed.
+ * ends when the last data source using it is destroyed, and is made again by the next one.
  */
 export function sharedConnectionDriver(url: string): typeof pg {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  let pool: pg.Pool | undefined;
   let users = 0;
+  const current = (): pg.Pool => (pool ??= new pg.Pool({ connectionString: url, max: 1 }));
 
   class SharedPool {
     constructor() {
       users += 1;
+      current();
       // Returning an object from a constructor makes `new` yield it: every data source gets the facade.
       return facade as unknown as SharedPool;
     }
@@ -25,16 +27,18 @@ export function sharedConnectionDriver(url: string): typeof pg {
 
   const facade = {
     on: (event: 'error', listener: (err: Error) => void) => {
-      pool.on(event, listener);
+      current().on(event, listener);
       return facade;
     },
     connect: (callback: ConnectCallback) => {
-      pool.connect((err, client, release) => callback(err ?? undefined, client, release));
+      current().connect((err, client, release) => callback(err ?? undefined, client, release));
     },
     end: (callback: (err?: Error) => void) => {
       users -= 1;
-      if (users > 0) return callback();
-      pool.end().then(() => callback(), callback);
+      const ending = pool;
+      if (users > 0 || ending === undefined) return callback();
+      pool = undefined;
+      ending.end().then(() => callback(), callback);
     },
   };
 

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@connector-events/config';
+import { installBodyParsing } from './http/body-parsing';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation-pipe';
 import { ServiceDefinition } from './service-definition';
@@ -13,7 +14,9 @@ export async function createServiceApp(config: AppConfig, definition: ServiceDef
   const app = await NestFactory.create<NestExpressApplication>(ServiceRootModule.register(config, definition), {
     bufferLogs: true,
     abortOnError: false,
+    bodyParser: false,
   });
+  installBodyParsing(app);
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -1,4 +1,5 @@
 import {
+  AnyTopicContract,
   DeliveryAttemptMessage,
   defineTopic,
   IncomingMessage,
@@ -53,7 +54,7 @@ export function describeMessageBusContract(name: string, factory: () => BusFacto
     const subscriptions: Subscription[] = [];
     let buses: BusFactory;
 
-    const open = async (topic: TopicContract<object>): Promise<MessageBus> => {
+    const open = async (topic: AnyTopicContract): Promise<MessageBus> => {
       const bus = await buses.create();
       opened.push(bus);
       await bus.start([topic]);

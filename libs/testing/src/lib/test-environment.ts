@@ -6,7 +6,7 @@ import { DEFAULT_DATABASE_URL, DEFAULT_KAFKA_BROKERS } from '@connector-events/c
  * scripts/infra/up.sh started (or whatever KAFKA_BROKERS / DATABASE_URL point at), a fresh
  * secrets key, and quiet logs.
  */
-export function testEnvironment(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function testEnvironment<T extends NodeJS.ProcessEnv>(overrides: T = {} as T): NodeJS.ProcessEnv & T {
   return {
     KAFKA_BROKERS: process.env['KAFKA_BROKERS'] ?? DEFAULT_KAFKA_BROKERS,
     DATABASE_URL: process.env['DATABASE_URL'] ?? DEFAULT_DATABASE_URL,

@@ -1,4 +1,4 @@
-import { TopicContract } from '../contracts/topic-contract';
+import { AnyTopicContract, TopicContract } from '../contracts/topic-contract';
 import { OutgoingMessage } from './bus-message';
 import { Subscription, SubscriptionSpec } from './subscription';
 
@@ -18,7 +18,7 @@ export interface BusHealth {
  */
 export interface MessageBus {
   /** Creates the topics (and their dead-letter topics) if missing, and connects the producer. */
-  start(topics: readonly TopicContract<object>[]): Promise<void>;
+  start(topics: readonly AnyTopicContract[]): Promise<void>;
   publish<T extends object>(topic: TopicContract<T>, messages: readonly OutgoingMessage<T>[]): Promise<void>;
   subscribe(spec: SubscriptionSpec): Promise<Subscription>;
   health(): Promise<BusHealth>;

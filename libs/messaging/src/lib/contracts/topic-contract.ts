@@ -14,6 +14,10 @@ export interface TopicContract<T extends object> {
   readonly keyOf: (message: T) => string;
 }
 
+/** Any topic, whatever its message type (lists of topics to provision or subscribe to). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers are typed per topic by `on()`
+export type AnyTopicContract = TopicContract<any>;
+
 export function defineTopic<T extends object>(contract: TopicContract<T>): TopicContract<T> {
   return Object.freeze(contract);
 }

@@ -2,7 +2,7 @@ import { EventNotification, RawEvent } from '@connector-events/event-schema';
 import { DeliveryAttemptMessage } from './delivery-attempt.message';
 import { EventObjectMessage } from './event-object.message';
 import { InstanceSnapshotMessage } from './instance-snapshot.message';
-import { defineTopic, TopicContract } from './topic-contract';
+import { AnyTopicContract, defineTopic } from './topic-contract';
 
 /** The topics of the architecture; every one is keyed by instance id. */
 export const TOPICS = {
@@ -43,4 +43,4 @@ export const TOPICS = {
   }),
 } as const;
 
-export const ALL_TOPICS: readonly TopicContract<object>[] = Object.values(TOPICS) as TopicContract<object>[];
+export const ALL_TOPICS: readonly AnyTopicContract[] = Object.values(TOPICS);

@@ -1,4 +1,4 @@
-import { deadLetterTopicOf, TopicContract } from '../contracts/topic-contract';
+import { AnyTopicContract, deadLetterTopicOf, TopicContract } from '../contracts/topic-contract';
 import { OutgoingMessage, StoredRecord } from '../bus/bus-message';
 import { deadLetterHeaders } from '../bus/dead-letter-headers';
 import { encodeMessage } from '../bus/encode-message';
@@ -30,7 +30,7 @@ export class InProcessMessageBus implements MessageBus {
     private readonly options: { readonly topicPartitions: number; readonly retry?: RetryPolicy },
   ) {}
 
-  async start(topics: readonly TopicContract<object>[]): Promise<void> {
+  async start(topics: readonly AnyTopicContract[]): Promise<void> {
     for (const topic of topics) {
       this.ensureTopic(topic.name, this.options.topicPartitions);
       this.ensureTopic(deadLetterTopicOf(topic.name), 1);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Admin, Consumer, EachBatchPayload, Kafka, logLevel, Producer } from 'kafkajs';
-import { deadLetterTopicOf, TopicContract } from '../contracts/topic-contract';
+import { AnyTopicContract, deadLetterTopicOf, TopicContract } from '../contracts/topic-contract';
 import { OutgoingMessage, StoredRecord } from '../bus/bus-message';
 import { deadLetterHeaders } from '../bus/dead-letter-headers';
 import { encodeMessage } from '../bus/encode-message';
@@ -54,7 +54,7 @@ export class KafkaMessageBus implements MessageBus {
     this.admin = this.kafka.admin();
   }
 
-  async start(topics: readonly TopicContract<object>[]): Promise<void> {
+  async start(topics: readonly AnyTopicContract[]): Promise<void> {
     await this.admin.connect();
     const created = await provisionTopics(this.admin, topics, this.options.topicPartitions);
     if (created.length > 0) this.logger.log({ topics: created }, 'created Kafka topics');

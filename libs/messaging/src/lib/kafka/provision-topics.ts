@@ -1,5 +1,5 @@
 import { Admin, ITopicConfig } from 'kafkajs';
-import { deadLetterTopicOf, TopicContract } from '../contracts/topic-contract';
+import { AnyTopicContract, deadLetterTopicOf } from '../contracts/topic-contract';
 
 /**
  * Creates the missing topics and their dead-letter topics. Auto-creation stays off on the
@@ -7,7 +7,7 @@ import { deadLetterTopicOf, TopicContract } from '../contracts/topic-contract';
  */
 export async function provisionTopics(
   admin: Admin,
-  topics: readonly TopicContract<object>[],
+  topics: readonly AnyTopicContract[],
   partitions: number,
 ): Promise<string[]> {
   const { brokers } = await admin.describeCluster();

@@ -1,4 +1,4 @@
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '@connector-events/config';
@@ -16,7 +16,9 @@ const QUIET_PATHS = /^\/(health\/|metrics$)/;
         pinoHttp: {
           level: config.logLevel,
           name: config.service,
-          genReqId: assignRequestId,
+          // installBodyParsing gave the request its id before any parsing; reuse it.
+          genReqId: (req: IncomingMessage, res: ServerResponse) =>
+            (req as IncomingMessage & { id?: string }).id ?? assignRequestId(req, res),
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },
           serializers: {

@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_KAFKA_BROKERS } from '@connector-events/config';
 import { describeMessageBusContract, uniqueName } from '@connector-events/testing';
-import { KafkaMessageBus } from './kafka-message-bus';
+import { KafkaMessageBus } from '@connector-events/messaging';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? DEFAULT_KAFKA_BROKERS).split(',');
 const kafka = new Kafka({ clientId: 'bus-contract-test', brokers, logLevel: logLevel.NOTHING });

@@ -1,6 +1,5 @@
 import { describeMessageBusContract } from '@connector-events/testing';
-import { MessageBus } from '../bus/message-bus';
-import { InProcessMessageBus } from './in-process-message-bus';
+import { InProcessMessageBus, MessageBus } from '@connector-events/messaging';
 
 // One shared log stands for the broker; each create() is another "process" on it.
 describeMessageBusContract('in-process', () => {
