@@ -26,7 +26,9 @@ async function readAll(topic: string): Promise<Array<{ key: string | null; value
       },
     });
   });
-  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, 20_000)))]);
+  clearTimeout(timer);
   await consumer.disconnect();
   return records;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { NotificationMessage } from './notification-message';
 
 export const NOTIFICATION_SEVERITIES = ['low', 'medium', 'high'] as const;
@@ -30,6 +30,8 @@ export class EventNotification {
   @MaxLength(320)
   user!: string;
 
+  // IsDefined marks it required in the JSON Schema too; ValidateNested alone does not.
+  @IsDefined()
   @ValidateNested()
   @Type(() => NotificationMessage)
   message!: NotificationMessage;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsNotEmpty, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { EventObject } from '@connector-events/event-schema';
 
 /** One event object on its own, for consumers that want one change per message. */
@@ -14,6 +14,7 @@ export class EventObjectMessage {
   @MaxLength(128)
   eventId!: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => EventObject)
   event!: EventObject;
