@@ -1,0 +1,2 @@
+export * from './dropbox.connector';
+export * from './dropbox.descriptor';

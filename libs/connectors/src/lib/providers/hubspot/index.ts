@@ -1,0 +1,2 @@
+export * from './hubspot.connector';
+export * from './hubspot.descriptor';

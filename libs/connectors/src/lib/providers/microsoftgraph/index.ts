@@ -1,0 +1,2 @@
+export * from './microsoftgraph.connector';
+export * from './microsoftgraph.descriptor';

@@ -1,0 +1,2 @@
+export * from './quickbooks.connector';
+export * from './quickbooks.descriptor';

@@ -1,0 +1,2 @@
+export * from './sfdc.connector';
+export * from './sfdc.descriptor';
