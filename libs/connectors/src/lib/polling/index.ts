@@ -1,0 +1,2 @@
+export * from './poller-resource-configuration';
+export * from './polling-definitions';
