@@ -1,3 +1,4 @@
+export * from './lib/api-base-path';
 export * from './lib/app-config';
 export * from './lib/config-validation.error';
 export * from './lib/environment-variables';

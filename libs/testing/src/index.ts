@@ -14,3 +14,4 @@ export * from './lib/fakes/sfdc';
 export * from './lib/fakes/microsoftgraph';
 export * from './lib/fakes/generic';
 export * from './lib/fakes/adapter-properties';
+export * from './lib/topic-recorder';

@@ -20,6 +20,11 @@ export class InstanceSnapshotMessage {
   @Min(1)
   organizationId!: number;
 
+  /** The user who created the instance (`userId` of the notification). */
+  @IsInt()
+  @Min(1)
+  userId!: number;
+
   @Matches(ELEMENT_KEY_PATTERN)
   elementKey!: string;
 
@@ -34,17 +39,26 @@ export class InstanceSnapshotMessage {
   @IsBoolean()
   eventsEnabled!: boolean;
 
+  /** Provider facts learned at OAuth time or later: `account_id`, `hub_id`, `realmId`, `instance_url`… */
+  @IsObject()
+  providerData!: Record<string, string>;
+
   /** Non-secret configuration values, by Open Connectors key. */
   @IsObject()
   configuration!: Record<string, string>;
 
   /**
-   * Secret values (OAuth tokens, signature key, provider secrets) sealed with SECRETS_KEY;
-   * never in clear text on the topic.
+   * Secret values (OAuth tokens, signature key, provider secrets) sealed with SECRETS_KEY and
+   * the context `instance:<instanceId>` (see `SecretBox`); never in clear text on the topic.
    */
   @IsOptional()
   @IsString()
   sealedSecrets?: string;
+
+  /** When the sealed access token expires, if the provider said (ISO 8601). */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  tokenExpiresAt?: string;
 
   @IsISO8601({ strict: true })
   updatedDate!: string;

@@ -15,6 +15,8 @@ const samples: Record<string, object> = {
     eventsEnabled: true,
     configuration: { 'event.notification.enabled': 'true' },
     sealedSecrets: 'v1.abc',
+    userId: 3,
+    providerData: { hub_id: '62515' },
     updatedDate: '2026-11-23T10:00:00.000Z',
   },
   [TOPICS.rawEvents.name]: {

@@ -1,0 +1,2 @@
+export * from './lib/mask-secret';
+export * from './lib/secret-box';
