@@ -2,11 +2,17 @@ import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { loadConfig } from '@connector-events/config';
-import { INSTANCE_SERVICE_DATABASE, InstancesModule, InstancesService, runAccountsCommand } from '@connector-events/instances';
-import { TOPICS } from '@connector-events/messaging';
+import {
+  INSTANCE_SERVICE_DATABASE,
+  InstanceOutboxRelay,
+  InstancesModule,
+  InstancesService,
+  runAccountsCommand,
+} from '@connector-events/instances';
+import { MESSAGE_BUS, MessageBus, TOPICS } from '@connector-events/messaging';
+import { EventNotification } from '@connector-events/event-schema';
 import { createServiceApp } from '@connector-events/runtime';
 import { FakeDropbox, TopicRecorder, testEnvironment, uniqueName, waitFor } from '@connector-events/testing';
-import { InstanceOutboxRelay } from '../../libs/instances/src/lib/instances/store/instance-outbox-relay';
 
 const APP = { clientId: 'dbx-key', clientSecret: 'dbx-app-secret-value', redirectUri: 'https://app.example.com/cb' };
 const SIGNATURE_KEY = 'callback-signing-key-value';
@@ -226,6 +232,47 @@ describe('instance-service API', () => {
     expect((await call(account, 'GET', `/instances/${id}`)).body).toEqual(before);
   });
 
+  it('serves the event log from the notification and delivery topics, paged, filtered and per organization', async () => {
+    const account = await newAccount();
+    const other = await newAccount();
+    const { code } = dropbox.linkAccount(APP.clientId);
+    const id = Number((await call(account, 'POST', '/instances', createBody(code))).body?.['id']);
+    const eventIds = [0, 1, 2].map((i) => uniqueName(`ev${i}`));
+    const bus = app.get<MessageBus>(MESSAGE_BUS);
+    await bus.publish(TOPICS.notifications, eventIds.map((eventId) => ({ value: notification(id, eventId) })));
+    await bus.publish(TOPICS.deliveries, [
+      { value: { instanceId: id, eventId: eventIds[0] ?? '', attempt: 1, outcome: 'FAILED', attemptedAt: new Date().toISOString(), statusCode: 500, durationMs: 5 } },
+      { value: { instanceId: id, eventId: eventIds[0] ?? '', attempt: 2, outcome: 'DELIVERED', attemptedAt: new Date().toISOString(), statusCode: 200, durationMs: 5 } },
+      // A late copy of the failure must not move the event back.
+      { value: { instanceId: id, eventId: eventIds[0] ?? '', attempt: 1, outcome: 'FAILED', attemptedAt: new Date().toISOString(), statusCode: 500, durationMs: 5 } },
+    ]);
+    const delivered = await waitFor(async () => {
+      const answer = await call(account, 'GET', `/instances/${id}/events/${eventIds[0]}`);
+      return answer.status === 200 && answer.body?.['status'] === 'NOTIFIED' && answer.body?.['attempts'] === 2 ? answer.body : undefined;
+    }, { timeoutMs: 20_000, what: 'the event log to record the delivery' });
+    expect(delivered).toMatchObject({ id: eventIds[0], instanceId: id, providerData: { entries: 1 }, notifiedData: { message: { eventId: eventIds[0] } }, lastAttempt: { attempt: 2, outcome: 'DELIVERED' } });
+    expect((await call(account, 'GET', `/instances/events/${eventIds[1]}`)).body).toMatchObject({ status: 'DISPATCHED', attempts: 0 });
+
+    const first = await call(account, 'GET', `/instances/${id}/events?pageSize=2`);
+    expect(first.body).toHaveLength(2);
+    const token = first.headers.get('elements-next-page-token');
+    expect(token).toBeTruthy();
+    const second = await call(account, 'GET', `/instances/${id}/events?pageSize=2&nextPage=${token}`);
+    const seen = [...(first.body as unknown as Array<{ id: string }>), ...(second.body as unknown as Array<{ id: string }>)].map((r) => r.id);
+    expect(seen.sort()).toEqual([...eventIds].sort());
+    expect((await call(account, 'GET', `/instances/events?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body).toEqual([]);
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const analytics = await call(account, 'GET', `/instances/events/analytics?from=${from}&to=${to}&interval=hour`);
+    expect((analytics.body as unknown as Array<{ count: number }>).reduce((n, b) => n + b.count, 0)).toBe(3);
+
+    expect((await call(other, 'GET', `/instances/events/${eventIds[0]}`)).status).toBe(404);
+    expect((await call(other, 'GET', '/instances/events')).body).toEqual([]);
+    expect((await call(other, 'GET', `/instances/${id}/events`)).status).toBe(404);
+    expect((await call(account, 'GET', '/instances/events?nextPage=garbage')).status).toBe(400);
+    expect((await call(account, 'GET', '/instances/events/analytics?from=x&to=y')).status).toBe(400);
+  });
+
   it('never shows a secret in a response or in clear text on oc.instances.v1', async () => {
     const secrets = [APP.clientSecret, SIGNATURE_KEY];
     await waitFor(() => (recorder.messages.length > 0 ? true : undefined), { timeoutMs: 10_000, what: 'snapshots' });
@@ -235,3 +282,26 @@ describe('instance-service API', () => {
     }
   });
 });
+
+function notification(instanceId: number, eventId: string): EventNotification {
+  return {
+    id: eventId,
+    topic: `instance-${instanceId}-dropbox-events`,
+    severity: 'medium',
+    action: 'create',
+    createdDate: 'Mon Nov 23 10:00:00 UTC 2026',
+    user: 'notifications@connector-events',
+    message: {
+      elementKey: 'dropbox',
+      eventId,
+      instanceId,
+      instance_id: instanceId,
+      instanceName: 'Team Dropbox',
+      instanceTags: [],
+      accountId: 1,
+      companyId: 1,
+      raw: { entries: 1 },
+      events: [{ objectType: 'files', objectId: 'id:1', eventType: 'UPDATED', elementKey: 'dropbox', hubKey: 'documents', date: '2026-11-23T09:59:00Z' }],
+    },
+  } as EventNotification;
+}

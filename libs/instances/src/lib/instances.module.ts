@@ -1,14 +1,17 @@
-import { Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@connector-events/config';
 import { BUILT_IN_CONNECTORS, ConnectorRegistry } from '@connector-events/connectors';
-import { MESSAGE_BUS, MessageBus } from '@connector-events/messaging';
+import { MESSAGE_BUS, MessageBus, Subscription, TOPICS, on } from '@connector-events/messaging';
 import { PersistenceModule } from '@connector-events/persistence';
 import { SecretBox } from '@connector-events/secrets';
 import { AccountsBootstrapService } from './accounts/accounts-bootstrap.service';
 import { INSTANCE_SERVICE_DATABASE } from './database/instance-service.database';
+import { EventLogController } from './http/event-log.controller';
 import { InstancesController } from './http/instances.controller';
+import { EventLogProjector } from './event-log/event-log-projector';
+import { EventLogService } from './event-log/event-log.service';
 import { OrganizationAuthGuard } from './http/organization-auth.guard';
 import { InstancesService } from './instances/application/instances.service';
 import { InstanceEventStore } from './instances/store/instance-event-store';
@@ -21,7 +24,8 @@ const dataSourceToken = getDataSourceToken(INSTANCE_SERVICE_DATABASE.name);
 /** instance-service: accounts, the event-sourced instances API and its outbox to `oc.instances.v1`. */
 @Module({
   imports: [PersistenceModule.forService(INSTANCE_SERVICE_DATABASE)],
-  controllers: [InstancesController],
+  // The event log first: its /instances/events routes must win over /instances/:id.
+  controllers: [EventLogController, InstancesController],
   providers: [
     AccountsBootstrapService,
     OrganizationAuthGuard,
@@ -42,6 +46,16 @@ const dataSourceToken = getDataSourceToken(INSTANCE_SERVICE_DATABASE.name);
       useFactory: (dataSource: DataSource, bus: MessageBus) => new InstanceOutboxRelay(dataSource, bus),
     },
     {
+      provide: EventLogService,
+      inject: [dataSourceToken],
+      useFactory: (dataSource: DataSource) => new EventLogService(dataSource),
+    },
+    {
+      provide: EventLogProjector,
+      inject: [dataSourceToken],
+      useFactory: (dataSource: DataSource) => new EventLogProjector(dataSource),
+    },
+    {
       provide: InstancesService,
       inject: [dataSourceToken, ConnectorRegistry, SecretBox, InstanceOutboxRelay],
       useFactory: (dataSource: DataSource, connectors: ConnectorRegistry, secretBox: SecretBox, relay: InstanceOutboxRelay) =>
@@ -58,14 +72,29 @@ const dataSourceToken = getDataSourceToken(INSTANCE_SERVICE_DATABASE.name);
   exports: [InstancesService],
 })
 export class InstancesModule implements OnApplicationBootstrap, OnModuleDestroy {
-  constructor(private readonly relay: InstanceOutboxRelay) {}
+  private subscription?: Subscription;
 
-  /** The relay starts after the bus and the database are up, and first publishes what a crash left. */
-  onApplicationBootstrap(): void {
+  constructor(
+    private readonly relay: InstanceOutboxRelay,
+    private readonly projector: EventLogProjector,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+  ) {}
+
+  /** After the bus and the database are up: the relay first publishes what a crash left. */
+  async onApplicationBootstrap(): Promise<void> {
     this.relay.start();
+    this.subscription = await this.bus.subscribe({
+      groupId: 'instance-service.event-log',
+      fromBeginning: true,
+      handlers: [
+        on(TOPICS.notifications, (message) => this.projector.onNotification(message)),
+        on(TOPICS.deliveries, (message) => this.projector.onDelivery(message)),
+      ],
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.subscription?.stop();
     await this.relay.stop();
   }
 }

@@ -42,12 +42,12 @@ describe.each(targets)('instance-service migrations on $name', (target) => {
   it('creates the schema and its tables, and a second run changes nothing', async () => {
     const schema = uniqueName('it');
     const first = await open(schema);
-    expect(await tables(first, schema)).toEqual(['instance_events', 'instance_outbox', 'instances', 'migrations', 'organizations', 'users']);
+    expect(await tables(first, schema)).toEqual(['event_log', 'instance_events', 'instance_outbox', 'instances', 'migrations', 'organizations', 'users']);
     await first.destroy();
 
     const second = await open(schema);
     const applied = (await second.query(`SELECT name FROM "${schema}".migrations`)) as Array<{ name: string }>;
-    expect(applied.map((m) => m.name)).toEqual(['CreateAccounts1763900000000', 'CreateInstances1763900001000']);
+    expect(applied.map((m) => m.name)).toEqual(['CreateAccounts1763900000000', 'CreateInstances1763900001000', 'CreateEventLog1763900002000']);
 
     // The entities map onto the migrated tables.
     const org = await second.getRepository('OrganizationEntity').save({ name: 'acme', secretHash: 'a'.repeat(64) });
@@ -61,7 +61,7 @@ describe.each(targets)('instance-service migrations on $name', (target) => {
     const schema = uniqueName('race');
     const sources = await Promise.all([open(schema), open(schema), open(schema)]);
     const applied = (await sources[0].query(`SELECT count(*)::int AS n FROM "${schema}".migrations`)) as Array<{ n: number }>;
-    expect(applied[0].n).toBe(2);
+    expect(applied[0].n).toBe(3);
     await sources[0].query(`DROP SCHEMA "${schema}" CASCADE`);
     await Promise.all(sources.map((ds) => ds.destroy()));
   });
