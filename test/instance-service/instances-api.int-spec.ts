@@ -7,6 +7,7 @@ import {
   InstanceOutboxRelay,
   InstancesModule,
   InstancesService,
+  installApiDocs,
   runAccountsCommand,
 } from '@connector-events/instances';
 import { MESSAGE_BUS, MessageBus, TOPICS } from '@connector-events/messaging';
@@ -32,7 +33,7 @@ describe('instance-service API', () => {
 
   async function startService(): Promise<INestApplication> {
     const config = loadConfig('instance-service', { ...env, PROVIDER_BASE_URL_DROPBOX: dropbox.server.baseUrl });
-    const started = await createServiceApp(config, { service: 'instance-service', transport: 'kafka', features: [InstancesModule] });
+    const started = await createServiceApp(config, { service: 'instance-service', transport: 'kafka', features: [InstancesModule], configureApp: installApiDocs });
     await started.listen(0, '127.0.0.1');
     base = `${await started.getUrl()}/elements/api-v2`.replace('[::1]', '127.0.0.1');
     return started;
@@ -271,6 +272,38 @@ describe('instance-service API', () => {
     expect((await call(other, 'GET', `/instances/${id}/events`)).status).toBe(404);
     expect((await call(account, 'GET', '/instances/events?nextPage=garbage')).status).toBe(400);
     expect((await call(account, 'GET', '/instances/events/analytics?from=x&to=y')).status).toBe(400);
+  });
+
+  it('serves an OpenAPI document generated from the controllers and validation classes', async () => {
+    const answer = await fetch(`${base}/docs/openapi.json`);
+    expect(answer.status).toBe(200);
+    const document = (await answer.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+    };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/elements/api-v2/instances',
+        '/elements/api-v2/instances/{id}',
+        '/elements/api-v2/instances/{id}/configuration',
+        '/elements/api-v2/instances/{id}/configuration/{configurationId}',
+        '/elements/api-v2/instances/events',
+        '/elements/api-v2/instances/events/analytics',
+        '/elements/api-v2/instances/events/{eventId}',
+        '/elements/api-v2/instances/{id}/events',
+        '/elements/api-v2/instances/{id}/events/{eventId}',
+      ]),
+    );
+    expect(Object.keys(document.paths).some((path) => path.includes('health'))).toBe(false);
+    const create = document.paths['/elements/api-v2/instances']?.['post'];
+    const ref = create?.requestBody?.content['application/json']?.schema.$ref ?? '';
+    const schema = document.components.schemas[ref.split('/').pop() ?? ''];
+    expect(schema?.properties).toHaveProperty('element');
+    expect(schema?.properties).toHaveProperty('providerData');
+    expect(schema?.required).toEqual(expect.arrayContaining(['element', 'providerData', 'name']));
+    expect((await fetch(`${base}/docs`)).headers.get('content-type')).toContain('text/html');
   });
 
   it('never shows a secret in a response or in clear text on oc.instances.v1', async () => {

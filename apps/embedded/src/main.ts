@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import * as path from 'node:path';
 import { DeliveryModule } from '@connector-events/delivery';
 import { IngestModule } from '@connector-events/ingest';
-import { InstancesModule } from '@connector-events/instances';
+import { InstancesModule, installApiDocs } from '@connector-events/instances';
 import { NormalizationModule } from '@connector-events/normalization';
 import { startEmbeddedPostgres } from '@connector-events/persistence';
 import { PollingModule } from '@connector-events/polling';
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       service: 'embedded',
       transport: 'in-process',
       features: [InstancesModule, IngestModule, PollingModule, NormalizationModule, DeliveryModule],
+      configureApp: installApiDocs,
       pgDriver: database.pgDriver,
       afterClose: () => database.stop(),
     },

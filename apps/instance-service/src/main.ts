@@ -1,5 +1,10 @@
 import 'reflect-metadata';
-import { InstancesModule } from '@connector-events/instances';
+import { InstancesModule, installApiDocs } from '@connector-events/instances';
 import { bootstrapService } from '@connector-events/runtime';
 
-void bootstrapService({ service: 'instance-service', transport: 'kafka', features: [InstancesModule] });
+void bootstrapService({
+  service: 'instance-service',
+  transport: 'kafka',
+  features: [InstancesModule],
+  configureApp: installApiDocs,
+});

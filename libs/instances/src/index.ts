@@ -4,3 +4,4 @@ export * from './lib/database/instance-service.database';
 export * from './lib/instances.module';
 export * from './lib/instances/application/instances.service';
 export * from './lib/instances/store/instance-outbox-relay';
+export * from './lib/http/api-docs';

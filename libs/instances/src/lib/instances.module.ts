@@ -2,7 +2,7 @@ import { Inject, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@connector-events/config';
-import { BUILT_IN_CONNECTORS, ConnectorRegistry } from '@connector-events/connectors';
+import { ConnectorRegistry, createConnectorRegistry } from '@connector-events/connectors';
 import { MESSAGE_BUS, MessageBus, Subscription, TOPICS, on } from '@connector-events/messaging';
 import { PersistenceModule } from '@connector-events/persistence';
 import { SecretBox } from '@connector-events/secrets';
@@ -37,8 +37,7 @@ const dataSourceToken = getDataSourceToken(INSTANCE_SERVICE_DATABASE.name);
     {
       provide: ConnectorRegistry,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new ConnectorRegistry({ modules: BUILT_IN_CONNECTORS, providerBaseUrls: config.providerBaseUrls }),
+      useFactory: (config: AppConfig) => createConnectorRegistry(config),
     },
     {
       provide: InstanceOutboxRelay,

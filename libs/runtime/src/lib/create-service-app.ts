@@ -21,5 +21,6 @@ export async function createServiceApp(config: AppConfig, definition: ServiceDef
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
+  definition.configureApp?.(app);
   return app;
 }

@@ -1,4 +1,4 @@
-import { DynamicModule, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { ServiceName } from '@connector-events/config';
 import { MessagingTransport } from '@connector-events/messaging';
 
@@ -9,6 +9,8 @@ export interface ServiceDefinition {
   readonly features: ReadonlyArray<Type | DynamicModule>;
   /** Replaces the `pg` module for every data source (the embedded PGlite's shared connection). */
   readonly pgDriver?: object;
+  /** Adds to the built app before it listens (instance-service serves its OpenAPI document here). */
+  readonly configureApp?: (app: INestApplication) => void;
   /** Runs after the app closed on SIGINT/SIGTERM (the embedded mode stops its database here). */
   readonly afterClose?: () => Promise<void>;
 }
