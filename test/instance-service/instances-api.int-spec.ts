@@ -13,7 +13,7 @@ import {
 import { MESSAGE_BUS, MessageBus, TOPICS } from '@connector-events/messaging';
 import { EventNotification } from '@connector-events/event-schema';
 import { createServiceApp } from '@connector-events/runtime';
-import { FakeDropbox, TopicRecorder, testEnvironment, uniqueName, waitFor } from '@connector-events/testing';
+import { FakeDropbox, FakeMicrosoftGraph, TopicRecorder, testEnvironment, uniqueName, waitFor } from '@connector-events/testing';
 
 const APP = { clientId: 'dbx-key', clientSecret: 'dbx-app-secret-value', redirectUri: 'https://app.example.com/cb' };
 const SIGNATURE_KEY = 'callback-signing-key-value';
@@ -25,6 +25,8 @@ interface Account {
 /** instance-service over HTTP, in this process, on the real PostgreSQL and Kafka. */
 describe('instance-service API', () => {
   const dropbox = new FakeDropbox();
+  const graph = new FakeMicrosoftGraph({ allowHttp: true });
+  const GRAPH_APP = { clientId: 'graph-client-id', clientSecret: 'graph-client-secret-value', redirectUri: 'https://app.example.com/graph' };
   const env = testEnvironment({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'), PORT: '0' });
   let app: INestApplication;
   let base: string;
@@ -32,7 +34,11 @@ describe('instance-service API', () => {
   const responses: string[] = [];
 
   async function startService(): Promise<INestApplication> {
-    const config = loadConfig('instance-service', { ...env, PROVIDER_BASE_URL_DROPBOX: dropbox.server.baseUrl });
+    const config = loadConfig('instance-service', {
+      ...env,
+      PROVIDER_BASE_URL_DROPBOX: dropbox.server.baseUrl,
+      PROVIDER_BASE_URL_MICROSOFTGRAPH: graph.server.baseUrl,
+    });
     const started = await createServiceApp(config, { service: 'instance-service', transport: 'kafka', features: [InstancesModule], configureApp: installApiDocs });
     await started.listen(0, '127.0.0.1');
     base = `${await started.getUrl()}/elements/api-v2`.replace('[::1]', '127.0.0.1');
@@ -83,6 +89,8 @@ describe('instance-service API', () => {
   beforeAll(async () => {
     await dropbox.start();
     dropbox.registerApp(APP);
+    await graph.start();
+    graph.registerApp(GRAPH_APP);
     app = await startService();
     recorder = await new TopicRecorder(TOPICS.instances.name).start();
   });
@@ -90,6 +98,7 @@ describe('instance-service API', () => {
     await app?.close();
     await recorder?.stop();
     await dropbox.close();
+    await graph.close();
   });
 
   it('creates an instance through the OAuth exchange and answers it in the Open Connectors shape', async () => {
@@ -117,6 +126,34 @@ describe('instance-service API', () => {
     expect(read.body).toEqual(created.body);
     const list = await call(account, 'GET', '/instances');
     expect((list.body as unknown as Array<{ id: number }>).map((i) => i.id)).toEqual([id]);
+  });
+
+  it('takes the Open Connectors example call: Microsoft Graph with events on and a callback URL', async () => {
+    const account = await newAccount();
+    const { code, user } = graph.linkUser(GRAPH_APP.clientId);
+    const created = await call(account, 'POST', '/instances', {
+      element: { key: 'microsoftgraph' },
+      providerData: { code },
+      configuration: {
+        'oauth.api.key': GRAPH_APP.clientId,
+        'oauth.api.secret': GRAPH_APP.clientSecret,
+        'oauth.callback.url': GRAPH_APP.redirectUri,
+        'event.notification.enabled': true,
+        'event.notification.callback.url': 'https://callbacks.example.com/graph',
+      },
+      tags: ['outlook'],
+      name: 'Outlook events',
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      element: { key: 'microsoftgraph', hub: 'general' },
+      eventsEnabled: true,
+      providerData: { user_id: user.id },
+      // The clientState for Graph subscriptions is made up here and never shown.
+      configuration: { 'event.webhook.secret': '********', 'oauth.api.secret': '********' },
+    });
+    const form = graph.server.requestsTo('POST', '/common/oauth2/v2.0/token').at(-1)?.form;
+    expect(form).toMatchObject({ grant_type: 'authorization_code', code, redirect_uri: GRAPH_APP.redirectUri });
   });
 
   it('stores nothing when the provider refuses the code, and says why', async () => {
@@ -307,11 +344,11 @@ describe('instance-service API', () => {
   });
 
   it('never shows a secret in a response or in clear text on oc.instances.v1', async () => {
-    const secrets = [APP.clientSecret, SIGNATURE_KEY];
+    const secrets = [APP.clientSecret, SIGNATURE_KEY, GRAPH_APP.clientSecret];
     await waitFor(() => (recorder.messages.length > 0 ? true : undefined), { timeoutMs: 10_000, what: 'snapshots' });
     for (const text of [...responses, ...recorder.messages.map((m) => m.raw ?? '')]) {
       for (const secret of secrets) expect(text).not.toContain(secret);
-      expect(text).not.toMatch(/sl\.at-|sl\.rt-/);
+      expect(text).not.toMatch(/sl\.at-|sl\.rt-|eyJ0eXAi\.at-|eyJ0eXAi\.rt-/);
     }
   });
 });

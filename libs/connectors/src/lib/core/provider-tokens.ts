@@ -18,6 +18,8 @@ export interface CodeExchangeRequest {
   readonly redirectUri: string;
   /** Whatever else the provider sent back with the code (QuickBooks `realmId`). */
   readonly providerData: Readonly<Record<string, string>>;
+  /** The instance configuration, for providers whose token endpoint depends on it (Graph's tenant). */
+  readonly configuration?: Readonly<Record<string, string>>;
 }
 
 export interface TokenRefreshRequest {

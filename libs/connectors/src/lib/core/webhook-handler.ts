@@ -46,4 +46,6 @@ export interface WebhookHandler {
   normalize(input: WebhookNormalizeInput, context: NormalizeContext): Promise<NormalizedEvents>;
   /** Configuration keys holding webhook secrets, stored encrypted. */
   readonly secretConfigurationKeys: readonly string[];
+  /** Secrets the platform makes up when the instance has none (Graph's `clientState`). */
+  readonly generatedSecretKeys?: readonly string[];
 }

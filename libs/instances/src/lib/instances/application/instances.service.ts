@@ -75,12 +75,16 @@ export class InstancesService {
       throw new InstanceValidationError([`element.key "${input.elementKey}" is not a connector here (known: ${known})`]);
     }
     const configuration = this.checkedConfiguration({}, input.configuration, connector);
+    for (const key of connector.webhook?.generatedSecretKeys ?? []) {
+      configuration[key] ??= randomBytes(32).toString('base64url');
+    }
     const tokens = await connector.oauth.exchangeCode({
       code: input.code,
       clientId: configuration[CONFIGURATION_KEYS.oauthClientId] ?? '',
       clientSecret: configuration[CONFIGURATION_KEYS.oauthClientSecret] ?? '',
       redirectUri: configuration[CONFIGURATION_KEYS.oauthCallbackUrl] ?? '',
       providerData: input.providerData,
+      configuration,
     });
     return this.transaction(async (manager) => {
       const id = await this.store.nextInstanceId(manager);
