@@ -27,7 +27,7 @@ describe('instance-service API', () => {
   const dropbox = new FakeDropbox();
   const graph = new FakeMicrosoftGraph({ allowHttp: true });
   const GRAPH_APP = { clientId: 'graph-client-id', clientSecret: 'graph-client-secret-value', redirectUri: 'https://app.example.com/graph' };
-  const env = testEnvironment({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'), PORT: '0' });
+  const env = testEnvironment({ PORT: '0' });
   let app: INestApplication;
   let base: string;
   let recorder: TopicRecorder;

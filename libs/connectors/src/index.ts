@@ -17,6 +17,7 @@ export * from './lib/oauth/oauth-token-client';
 export * from './lib/polling';
 export * from './lib/registry/built-in-connectors';
 export * from './lib/registry/connector-registry';
+export * from './lib/registry/create-connector-registry';
 export * from './lib/webhooks/explicit-instance-ids';
 export * from './lib/webhooks/signatures';
 export * from './lib/webhooks/webhook-json';

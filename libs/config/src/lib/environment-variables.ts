@@ -7,6 +7,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
@@ -79,4 +80,9 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DATA_DIR?: string;
+
+  @IsOptional()
+  @MaxLength(4096, { message: 'CONNECTOR_DEFINITIONS_FILE must be at most 4096 characters' })
+  @Matches(/\.json$/i, { message: 'CONNECTOR_DEFINITIONS_FILE must be the path of a .json file' })
+  CONNECTOR_DEFINITIONS_FILE?: string;
 }

@@ -15,6 +15,7 @@ export const KNOWN_ENVIRONMENT_VARIABLES = [
   'BOOTSTRAP_USER_SECRET',
   'LOG_LEVEL',
   'DATA_DIR',
+  'CONNECTOR_DEFINITIONS_FILE',
 ] as const;
 
 /** `PROVIDER_BASE_URL_<ELEMENTKEY>`: one variable per connector, so matched by prefix. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import { ConfigValidationError } from './config-validation.error';
 import { DEFAULT_DATABASE_URL, loadConfig } from './load-config';
 
@@ -31,6 +32,7 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ url: DEFAULT_DATABASE_URL, poolSize: 10 });
     expect(config.secretsKey.equals(key)).toBe(true);
     expect(config.bootstrap).toBeUndefined();
+    expect(config.connectorDefinitionsFile).toBeUndefined();
   });
 
   it('gives each service its default port and the embedded mode one port for all', () => {
@@ -54,6 +56,7 @@ describe('loadConfig', () => {
       BOOTSTRAP_USER_SECRET: 'u'.repeat(16),
       LOG_LEVEL: 'debug',
       PROVIDER_BASE_URL_HUBSPOT: 'http://127.0.0.1:4010/',
+      CONNECTOR_DEFINITIONS_FILE: '/etc/connector-events/connectors.json',
     });
     expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9093']);
     expect(config.kafka.topicPartitions).toBe(12);
@@ -63,6 +66,12 @@ describe('loadConfig', () => {
     expect(config.bootstrap).toEqual({ organizationSecret: 'o'.repeat(16), userSecret: 'u'.repeat(16) });
     expect(config.logLevel).toBe('debug');
     expect(config.providerBaseUrls).toEqual({ hubspot: 'http://127.0.0.1:4010' });
+    expect(config.connectorDefinitionsFile).toBe('/etc/connector-events/connectors.json');
+  });
+
+  it('resolves a relative CONNECTOR_DEFINITIONS_FILE against the working directory', () => {
+    const config = loadConfig('poller', { ...valid, CONNECTOR_DEFINITIONS_FILE: 'config/connectors.json' });
+    expect(config.connectorDefinitionsFile).toBe(path.resolve('config/connectors.json'));
   });
 
   it('accepts the key as 64 hex characters too', () => {
@@ -85,6 +94,7 @@ describe('loadConfig', () => {
       BOOTSTRAP_USER_SECRET: 'short',
       PROVIDER_BASE_URL_hubspot: 'http://x',
       PROVIDER_BASE_URL_DROPBOX: 'file:///etc/passwd',
+      CONNECTOR_DEFINITIONS_FILE: 'connectors.yaml',
     }).join('\n');
     for (const variable of [
       'SECRETS_KEY',
@@ -98,6 +108,7 @@ describe('loadConfig', () => {
       'BOOTSTRAP_ORGANIZATION_SECRET and BOOTSTRAP_USER_SECRET must be set together',
       'PROVIDER_BASE_URL_hubspot',
       'PROVIDER_BASE_URL_DROPBOX',
+      'CONNECTOR_DEFINITIONS_FILE must be the path of a .json file',
     ]) {
       expect(problems).toContain(variable);
     }

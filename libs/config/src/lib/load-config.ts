@@ -67,6 +67,7 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
       : {}),
     providerBaseUrls: providers.urls,
     dataDir: path.resolve(vars.DATA_DIR ?? '.data'),
+    ...(vars.CONNECTOR_DEFINITIONS_FILE ? { connectorDefinitionsFile: path.resolve(vars.CONNECTOR_DEFINITIONS_FILE) } : {}),
   };
 }
 

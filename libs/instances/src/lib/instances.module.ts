@@ -41,8 +41,9 @@ const dataSourceToken = getDataSourceToken(INSTANCE_SERVICE_DATABASE.name);
     },
     {
       provide: InstanceOutboxRelay,
-      inject: [dataSourceToken, MESSAGE_BUS],
-      useFactory: (dataSource: DataSource, bus: MessageBus) => new InstanceOutboxRelay(dataSource, bus),
+      inject: [dataSourceToken, MESSAGE_BUS, APP_CONFIG],
+      useFactory: (dataSource: DataSource, bus: MessageBus, config: AppConfig) =>
+        new InstanceOutboxRelay(dataSource, bus, { sharedConnection: config.service === 'embedded' }),
     },
     {
       provide: EventLogService,

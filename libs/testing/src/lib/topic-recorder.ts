@@ -13,7 +13,10 @@ export interface RecordedMessage {
   readonly partition: number;
 }
 
-/** Reads a real topic from the beginning with its own consumer group and keeps every message. */
+/**
+ * Reads a real topic with its own consumer group and keeps every message appended after
+ * `start()` (older ones, from earlier runs on the same broker, are skipped by offset).
+ */
 export class TopicRecorder {
   readonly messages: RecordedMessage[] = [];
   private consumer?: Consumer;
@@ -25,11 +28,20 @@ export class TopicRecorder {
 
   async start(): Promise<this> {
     const kafka = new Kafka({ clientId: uniqueName('recorder'), brokers: this.brokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const startOffsets = new Map<number, bigint>();
+    try {
+      for (const { partition, offset } of await admin.fetchTopicOffsets(this.topic)) startOffsets.set(partition, BigInt(offset));
+    } finally {
+      await admin.disconnect();
+    }
     const consumer = kafka.consumer({ groupId: uniqueName('recorder') });
     await consumer.connect();
     await consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message, partition }) => {
+        if (BigInt(message.offset) < (startOffsets.get(partition) ?? 0n)) return;
         const raw = message.value === null ? null : message.value.toString('utf8');
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(value);

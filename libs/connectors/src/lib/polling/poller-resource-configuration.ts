@@ -73,6 +73,8 @@ export class PollerResourceConfiguration {
   filterByUpdatedDate?: boolean;
 
   @IsOptional()
+  // ValidateNested alone lets an array of objects through.
+  @IsObject()
   @ValidateNested()
   @Type(() => PollerDatesConfiguration)
   datesConfiguration?: PollerDatesConfiguration;
@@ -86,7 +88,7 @@ export class PollerResourceConfiguration {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(2000)
+  @Max(10_000)
   pageSize?: number;
 
   /** Seconds subtracted from the last poll time, for providers whose search index lags. */
@@ -115,6 +117,7 @@ export class PollerResourceConfiguration {
   nextPagePath?: string;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => PollerDeletedMarker)
   deleted?: PollerDeletedMarker;

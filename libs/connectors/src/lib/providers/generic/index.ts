@@ -1,1 +1,3 @@
-export {};
+export * from './generic-connector-definition';
+export * from './generic-connector-definitions';
+export * from './generic.connector';

@@ -1,10 +1,20 @@
 import { ConnectorModule } from '../../core/connector-module';
-import { HUBSPOT_DESCRIPTOR } from './hubspot.descriptor';
+import { EventObjectFactory } from '../../events/event-object-factory';
+import { ProviderEndpoints } from '../../http/provider-endpoints';
+import { HubSpotOAuth } from './hubspot-oauth';
+import { HubSpotPolling } from './hubspot-polling';
+import { HubSpotWebhook } from './hubspot-webhook';
+import { HUBSPOT_DESCRIPTOR, HUBSPOT_HOSTS } from './hubspot.descriptor';
 
-// SKELETON: replaced by the real adapter in this same issue.
 export const HUBSPOT_CONNECTOR: ConnectorModule = {
   descriptor: HUBSPOT_DESCRIPTOR,
-  create: () => {
-    throw new Error('not built yet');
+  create: ({ http, baseUrlOverride, clock }) => {
+    const endpoints = new ProviderEndpoints(HUBSPOT_HOSTS, baseUrlOverride);
+    return {
+      descriptor: HUBSPOT_DESCRIPTOR,
+      oauth: new HubSpotOAuth(http, endpoints, clock),
+      webhook: new HubSpotWebhook(new EventObjectFactory(HUBSPOT_DESCRIPTOR)),
+      polling: new HubSpotPolling(),
+    };
   },
 };

@@ -6,5 +6,9 @@ export const HUBSPOT_DESCRIPTOR: ConnectorDescriptor = {
   displayName: 'HubSpot',
   hubKey: 'crm',
   eventsMethods: ['webhook', 'polling'],
-  objects: [],
+  objects: ['contacts', 'companies', 'deals', 'tickets', 'products', 'line_items'],
 };
+
+/** HubSpot serves OAuth, token metadata and the CRM API from one host. */
+export const HUBSPOT_HOSTS = { api: 'https://api.hubapi.com' } as const;
+export type HubSpotHost = keyof typeof HUBSPOT_HOSTS;

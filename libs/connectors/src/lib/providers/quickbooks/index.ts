@@ -1,2 +1,3 @@
 export * from './quickbooks.connector';
 export * from './quickbooks.descriptor';
+export { QUICKBOOKS_VERIFIER_TOKEN_KEY } from './quickbooks-webhook';

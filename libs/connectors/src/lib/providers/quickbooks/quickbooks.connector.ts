@@ -1,10 +1,20 @@
 import { ConnectorModule } from '../../core/connector-module';
-import { QUICKBOOKS_DESCRIPTOR } from './quickbooks.descriptor';
+import { EventObjectFactory } from '../../events/event-object-factory';
+import { ProviderEndpoints } from '../../http/provider-endpoints';
+import { QuickBooksOAuth } from './quickbooks-oauth';
+import { QUICKBOOKS_POLLING } from './quickbooks-polling';
+import { QuickBooksWebhook } from './quickbooks-webhook';
+import { QUICKBOOKS_DESCRIPTOR, QUICKBOOKS_HOSTS } from './quickbooks.descriptor';
 
-// SKELETON: replaced by the real adapter in this same issue.
 export const QUICKBOOKS_CONNECTOR: ConnectorModule = {
   descriptor: QUICKBOOKS_DESCRIPTOR,
-  create: () => {
-    throw new Error('not built yet');
+  create: ({ http, baseUrlOverride, clock }) => {
+    const endpoints = new ProviderEndpoints(QUICKBOOKS_HOSTS, baseUrlOverride);
+    return {
+      descriptor: QUICKBOOKS_DESCRIPTOR,
+      oauth: new QuickBooksOAuth(http, endpoints, clock),
+      webhook: new QuickBooksWebhook(new EventObjectFactory(QUICKBOOKS_DESCRIPTOR)),
+      polling: QUICKBOOKS_POLLING,
+    };
   },
 };

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, In, IsNull, QueryRunner } from 'typeorm';
 import { MessageBus, TOPICS } from '@connector-events/messaging';
 import { InstanceSnapshotMessage } from '@connector-events/messaging';
 import { InstanceOutboxEntity } from './instance-outbox.entity';
@@ -20,16 +20,22 @@ export class InstanceOutboxRelay {
   private again = false;
   private leader = false;
   private stopped = false;
+  /** The session lock lives on its own connection, which the pool must not recycle under it. */
+  private lockConnection?: QueryRunner;
 
+  /**
+   * `sharedConnection`: every query goes over one connection (embedded mode), so the lock is
+   * taken on it, as holding a second one would block everything else.
+   */
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: MessageBus,
-    private readonly intervalMs = 500,
+    private readonly options: { readonly sharedConnection: boolean; readonly intervalMs?: number } = { sharedConnection: false },
   ) {}
 
   start(): void {
     this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    this.timer = setInterval(() => this.kick(), this.options.intervalMs ?? 500);
     this.timer.unref();
     this.kick();
   }
@@ -38,10 +44,13 @@ export class InstanceOutboxRelay {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.draining;
-    if (this.leader) {
-      await this.dataSource.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]).catch(() => undefined);
-      this.leader = false;
+    const connection = this.lockConnection;
+    this.lockConnection = undefined;
+    if (connection) {
+      if (this.leader) await connection.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]).catch(() => undefined);
+      await connection.release().catch(() => undefined);
     }
+    this.leader = false;
   }
 
   /** Asks for a drain soon; calls while one runs fold into one more pass. */
@@ -70,7 +79,21 @@ export class InstanceOutboxRelay {
 
   private async lead(): Promise<boolean> {
     if (this.leader) return true;
-    const [row] = (await this.dataSource.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY])) as { locked: boolean }[];
+    if (this.options.sharedConnection) {
+      const [shared] = (await this.dataSource.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY])) as {
+        locked: boolean;
+      }[];
+      this.leader = shared?.locked === true;
+      return this.leader;
+    }
+    if (!this.lockConnection) {
+      const connection = this.dataSource.createQueryRunner();
+      await connection.connect();
+      this.lockConnection = connection;
+    }
+    const [row] = (await this.lockConnection.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY])) as {
+      locked: boolean;
+    }[];
     this.leader = row?.locked === true;
     return this.leader;
   }

@@ -1,1 +1,3 @@
-export {};
+export * from './fake-hubspot';
+export * from './fake-hubspot-crm';
+export * from './hubspot-webhook-signer';

@@ -1,1 +1,2 @@
-export {};
+export * from './fake-microsoft-graph';
+export * from './graph-notification-bodies';
