@@ -1,14 +1,15 @@
 import 'reflect-metadata';
-import { loadConfig } from '@connector-events/config';
+import { DEFAULT_DATABASE_URL } from '@connector-events/config';
 import { INSTANCE_SERVICE_DATABASE, runAccountsCommand } from '@connector-events/instances';
 import { dataSourceOptions, openDataSource } from '@connector-events/persistence';
 
-/** `npm run accounts -- …`: organizations and users, against DATABASE_URL. */
+/**
+ * `npm run accounts -- …`: organizations and users, against DATABASE_URL. It needs nothing
+ * else (no SECRETS_KEY: account secrets are hashed, not sealed).
+ */
 async function main(): Promise<number> {
-  const config = loadConfig('instance-service', process.env);
-  const dataSource = await openDataSource(
-    dataSourceOptions(INSTANCE_SERVICE_DATABASE, { url: config.database.url, poolSize: 1 }),
-  );
+  const url = process.env['DATABASE_URL'] || DEFAULT_DATABASE_URL;
+  const dataSource = await openDataSource(dataSourceOptions(INSTANCE_SERVICE_DATABASE, { url, poolSize: 1 }));
   try {
     return await runAccountsCommand(process.argv.slice(2), dataSource, {
       out: (line) => process.stdout.write(`${line}\n`),
