@@ -9,6 +9,7 @@ describeMessageBusContract('in-process', () => {
       start: (topics) => bus.start(topics),
       publish: (topic, messages) => bus.publish(topic, messages),
       subscribe: (spec) => bus.subscribe(spec),
+      endOffsets: (topic) => bus.endOffsets(topic),
       health: () => bus.health(),
       close: async () => undefined,
     }),

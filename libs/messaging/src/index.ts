@@ -14,3 +14,6 @@ export * from './lib/contracts/topics';
 export * from './lib/in-process/in-process-message-bus';
 export * from './lib/kafka/kafka-message-bus';
 export * from './lib/messaging.module';
+export * from './lib/views/instance-record';
+export * from './lib/views/instance-view';
+export * from './lib/views/instance-view.module';

@@ -182,6 +182,20 @@ export function describeMessageBusContract(name: string, factory: () => BusFacto
       await expect(bus.publish(topic, [{ value: broken }])).rejects.toThrow(/outcome/);
     });
 
+    it('reports end offsets that match what was written, so a reader knows when it has caught up', async () => {
+      const topic = scratchTopic();
+      const bus = await open(topic);
+      const empty = await bus.endOffsets(topic);
+      expect([...empty.values()].reduce((sum, offset) => sum + offset, 0n)).toBe(0n);
+      await bus.publish(topic, [1, 2, 3, 4, 5].map((n) => ({ value: attempt(n, n) })));
+      const ends = await bus.endOffsets(topic);
+      expect([...ends.values()].reduce((sum, offset) => sum + offset, 0n)).toBe(5n);
+      const received: IncomingMessage<DeliveryAttemptMessage>[] = [];
+      await collect(bus, topic, uniqueName('group'), received);
+      await waitFor(() => (received.length === 5 ? true : undefined), { what: 'all five messages' });
+      for (const message of received) expect(BigInt(message.offset)).toBeLessThan(ends.get(message.partition) ?? 0n);
+    });
+
     it('reports itself healthy once started', async () => {
       const bus = await open(scratchTopic());
       await expect(bus.health()).resolves.toEqual(expect.objectContaining({ up: true }));

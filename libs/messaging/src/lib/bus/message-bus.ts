@@ -21,6 +21,11 @@ export interface MessageBus {
   start(topics: readonly AnyTopicContract[]): Promise<void>;
   publish<T extends object>(topic: TopicContract<T>, messages: readonly OutgoingMessage<T>[]): Promise<void>;
   subscribe(spec: SubscriptionSpec): Promise<Subscription>;
+  /**
+   * Per partition, the offset the next message will get (Kafka's high watermark): a consumer
+   * that has handled offset `end - 1` of every partition has read everything written so far.
+   */
+  endOffsets(topic: AnyTopicContract): Promise<Map<number, bigint>>;
   health(): Promise<BusHealth>;
   close(): Promise<void>;
 }

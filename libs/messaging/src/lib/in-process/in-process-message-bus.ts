@@ -77,6 +77,12 @@ export class InProcessMessageBus implements MessageBus {
     };
   }
 
+  async endOffsets(topic: AnyTopicContract): Promise<Map<number, bigint>> {
+    const log = this.topics.get(topic.name);
+    if (log === undefined) throw new Error(`unknown topic ${topic.name}: start the bus with it first`);
+    return new Map(log.partitions.map((records, partition) => [partition, BigInt(records.length)]));
+  }
+
   async health(): Promise<BusHealth> {
     return this.closed ? { up: false, detail: 'closed' } : { up: true, detail: 'in-process bus' };
   }

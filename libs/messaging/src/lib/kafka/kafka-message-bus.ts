@@ -140,6 +140,11 @@ export class KafkaMessageBus implements MessageBus {
     });
   }
 
+  async endOffsets(topic: AnyTopicContract): Promise<Map<number, bigint>> {
+    const offsets = await this.admin.fetchTopicOffsets(topic.name);
+    return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
+  }
+
   async health(): Promise<BusHealth> {
     if (this.crashedGroups.size > 0) {
       return { up: false, detail: `consumer crashed: ${[...this.crashedGroups].join(', ')}` };

@@ -1,3 +1,5 @@
+import { SEALED_TOKEN_KEYS } from '@connector-events/messaging';
+
 /**
  * What can happen to an instance. Each event has a public part (`data`) and, where it carries
  * credentials, a secret part (`secrets`) that the event store keeps sealed with SECRETS_KEY.
@@ -65,12 +67,8 @@ export interface InstanceDeleted {
 
 export type InstanceEventType = InstanceEvent['type'];
 
-/** The keys under which tokens sit in an event's secret part. */
-export const TOKEN_SECRET_KEYS = {
-  accessToken: 'oauth.access_token',
-  refreshToken: 'oauth.refresh_token',
-  instanceToken: 'instance.token',
-} as const;
+/** The keys under which tokens sit in an event's secret part (and in the snapshot's sealed record). */
+export const TOKEN_SECRET_KEYS = SEALED_TOKEN_KEYS;
 
 const TOKEN_KEYS: ReadonlySet<string> = new Set(Object.values(TOKEN_SECRET_KEYS));
 

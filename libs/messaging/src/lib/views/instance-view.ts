@@ -1,0 +1,143 @@
+import { Logger } from '@nestjs/common';
+import { SecretBox } from '@connector-events/secrets';
+import { IncomingMessage } from '../bus/bus-message';
+import { MessageBus } from '../bus/message-bus';
+import { Subscription, on } from '../bus/subscription';
+import { InstanceSnapshotMessage } from '../contracts/instance-snapshot.message';
+import { TOPICS } from '../contracts/topics';
+import { InstanceRecord, SEALED_TOKEN_KEYS } from './instance-record';
+
+export type InstanceChangeListener = (id: number, record: InstanceRecord | undefined) => void | Promise<void>;
+
+/**
+ * The current instances, folded in memory from the compacted `oc.instances.v1`. Every replica
+ * reads the whole topic (its own consumer group), so nothing on the event path calls
+ * instance-service. `start` resolves once everything written before it has been read, so a
+ * service that waits on it never answers "unknown instance" for one that exists.
+ */
+export class InstanceView {
+  private readonly logger = new Logger(InstanceView.name);
+  private readonly records = new Map<number, InstanceRecord>();
+  private readonly listeners = new Set<InstanceChangeListener>();
+  private subscription?: Subscription;
+  private caughtUp = false;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly secretBox: SecretBox,
+    /** Unique per process, such as `webhook-ingest.instances.<random>`. */
+    private readonly groupId: string,
+  ) {}
+
+  get ready(): boolean {
+    return this.caughtUp;
+  }
+
+  async start(timeoutMs = 60_000): Promise<void> {
+    const ends = await this.bus.endOffsets(TOPICS.instances);
+    const pending = new Map([...ends].filter(([, end]) => end > 0n));
+    let resolveCaughtUp: () => void = () => undefined;
+    const caughtUp = new Promise<void>((resolve) => (resolveCaughtUp = resolve));
+    if (pending.size === 0) resolveCaughtUp();
+    this.subscription = await this.bus.subscribe({
+      groupId: this.groupId,
+      fromBeginning: true,
+      handlers: [
+        on(TOPICS.instances, async (message) => {
+          await this.apply(message);
+          const end = pending.get(message.partition);
+          if (end !== undefined && BigInt(message.offset) + 1n >= end) {
+            pending.delete(message.partition);
+            if (pending.size === 0) resolveCaughtUp();
+          }
+        }),
+      ],
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`instances view did not catch up within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([caughtUp, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.caughtUp = true;
+    this.logger.log({ instances: this.records.size }, 'instances view caught up');
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  get(id: number): InstanceRecord | undefined {
+    return this.records.get(id);
+  }
+
+  all(): IterableIterator<InstanceRecord> {
+    return this.records.values();
+  }
+
+  /** Called after each change is applied (a deleted instance comes as `undefined`). */
+  onChange(listener: InstanceChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async apply(message: IncomingMessage<InstanceSnapshotMessage>): Promise<void> {
+    const id = Number(message.key);
+    if (!Number.isSafeInteger(id)) return;
+    const snapshot = message.value;
+    if (snapshot === null) {
+      if (!this.records.delete(id)) return;
+      await this.notify(id, undefined);
+      return;
+    }
+    const current = this.records.get(id);
+    // A republished snapshot (outbox retry) or an older one changes nothing.
+    if (current && current.version >= snapshot.version) return;
+    const record = this.open(snapshot);
+    if (!record) return;
+    this.records.set(id, record);
+    await this.notify(id, record);
+  }
+
+  /** A snapshot whose secrets do not open (another SECRETS_KEY) is skipped, loudly. */
+  private open(snapshot: InstanceSnapshotMessage): InstanceRecord | undefined {
+    let secrets: Record<string, string> = {};
+    if (snapshot.sealedSecrets) {
+      try {
+        secrets = this.secretBox.openRecord(snapshot.sealedSecrets, `instance:${snapshot.instanceId}`);
+      } catch (error) {
+        this.logger.error({ instanceId: snapshot.instanceId, err: String(error) }, 'cannot open the instance secrets; is SECRETS_KEY the same as instance-service?');
+        return undefined;
+      }
+    }
+    const tokenKeys = new Set<string>(Object.values(SEALED_TOKEN_KEYS));
+    const configuration: Record<string, string> = { ...snapshot.configuration };
+    for (const [key, value] of Object.entries(secrets)) if (!tokenKeys.has(key)) configuration[key] = value;
+    return {
+      id: snapshot.instanceId,
+      version: snapshot.version,
+      organizationId: snapshot.organizationId,
+      userId: snapshot.userId,
+      elementKey: snapshot.elementKey,
+      name: snapshot.name,
+      tags: snapshot.tags,
+      eventsEnabled: snapshot.eventsEnabled,
+      configuration,
+      providerData: snapshot.providerData,
+      tokens: {
+        accessToken: secrets[SEALED_TOKEN_KEYS.accessToken],
+        refreshToken: secrets[SEALED_TOKEN_KEYS.refreshToken],
+        expiresAt: snapshot.tokenExpiresAt,
+      },
+      updatedDate: snapshot.updatedDate,
+    };
+  }
+
+  private async notify(id: number, record: InstanceRecord | undefined): Promise<void> {
+    for (const listener of this.listeners) await listener(id, record);
+  }
+}
