@@ -10,10 +10,11 @@ import {
   installApiDocs,
   runAccountsCommand,
 } from '@connector-events/instances';
-import { MESSAGE_BUS, MessageBus, TOPICS } from '@connector-events/messaging';
+import { InstanceSnapshotMessage, MESSAGE_BUS, MessageBus, TOPICS, sealInstanceTokens } from '@connector-events/messaging';
+import { SecretBox } from '@connector-events/secrets';
 import { EventNotification } from '@connector-events/event-schema';
 import { createServiceApp } from '@connector-events/runtime';
-import { FakeDropbox, FakeMicrosoftGraph, TopicRecorder, testEnvironment, uniqueName, waitFor } from '@connector-events/testing';
+import { FakeDropbox, FakeMicrosoftGraph, TEST_SECRETS_KEY, TopicRecorder, testEnvironment, uniqueName, waitFor } from '@connector-events/testing';
 
 const APP = { clientId: 'dbx-key', clientSecret: 'dbx-app-secret-value', redirectUri: 'https://app.example.com/cb' };
 const SIGNATURE_KEY = 'callback-signing-key-value';
@@ -309,6 +310,38 @@ describe('instance-service API', () => {
     expect((await call(other, 'GET', `/instances/${id}/events`)).status).toBe(404);
     expect((await call(account, 'GET', '/instances/events?nextPage=garbage')).status).toBe(400);
     expect((await call(account, 'GET', '/instances/events/analytics?from=x&to=y')).status).toBe(400);
+  });
+
+  it('records tokens another service refreshed, newest only, and passes them on in the next snapshot', async () => {
+    const account = await newAccount();
+    const { code } = dropbox.linkAccount(APP.clientId);
+    const id = Number((await call(account, 'POST', '/instances', createBody(code))).body?.['id']);
+    await waitFor(() => (recorder.withKey(String(id)).length >= 1 ? true : undefined), { timeoutMs: 15_000, what: 'the first snapshot' });
+    const box = new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'base64'));
+    const report = (accessToken: string, refreshedAt: string) => ({
+      value: {
+        instanceId: id,
+        elementKey: 'dropbox',
+        sealedTokens: sealInstanceTokens(box, id, { accessToken, refreshToken: `${accessToken}-refresh` }),
+        expiresAt: '2030-01-01T00:00:00.000Z',
+        providerData: {},
+        refreshedAt,
+        refreshedBy: 'normalizer',
+      },
+    });
+    const bus = app.get<MessageBus>(MESSAGE_BUS);
+    await bus.publish(TOPICS.instanceTokens, [report('sl.new-access', '2026-11-23T12:00:00.000Z'), report('sl.older-access', '2026-11-23T11:00:00.000Z')]);
+    const snapshot = await waitFor(() => {
+      const latest = recorder.withKey(String(id)).at(-1)?.value as InstanceSnapshotMessage | undefined;
+      return latest && latest.version > 2 ? latest : undefined;
+    }, { timeoutMs: 15_000, what: 'a snapshot with the refreshed tokens' });
+    const secrets = box.openRecord(snapshot.sealedSecrets ?? '', `instance:${id}`);
+    expect(secrets['oauth.access_token']).toBe('sl.new-access');
+    expect(secrets['oauth.refresh_token']).toBe('sl.new-access-refresh');
+    expect(snapshot.tokenExpiresAt).toBe('2030-01-01T00:00:00.000Z');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(recorder.withKey(String(id)).map((m) => Number(m.headers['version']))).toEqual([2, 3]);
+    expect(JSON.stringify((await call(account, 'GET', `/instances/${id}`)).body)).not.toContain('sl.new-access');
   });
 
   it('serves an OpenAPI document generated from the controllers and validation classes', async () => {

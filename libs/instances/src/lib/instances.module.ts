@@ -14,6 +14,7 @@ import { EventLogProjector } from './event-log/event-log-projector';
 import { EventLogService } from './event-log/event-log.service';
 import { OrganizationAuthGuard } from './http/organization-auth.guard';
 import { InstancesService } from './instances/application/instances.service';
+import { RefreshedTokensHandler } from './instances/application/refreshed-tokens.handler';
 import { InstanceEventStore } from './instances/store/instance-event-store';
 import { InstanceOutbox } from './instances/store/instance-outbox';
 import { InstanceOutboxRelay } from './instances/store/instance-outbox-relay';
@@ -51,6 +52,11 @@ const dataSourceToken = getDataSourceToken(INSTANCE_SERVICE_DATABASE.name);
       useFactory: (dataSource: DataSource) => new EventLogService(dataSource),
     },
     {
+      provide: RefreshedTokensHandler,
+      inject: [InstancesService, SecretBox],
+      useFactory: (instances: InstancesService, secretBox: SecretBox) => new RefreshedTokensHandler(instances, secretBox),
+    },
+    {
       provide: EventLogProjector,
       inject: [dataSourceToken],
       useFactory: (dataSource: DataSource) => new EventLogProjector(dataSource),
@@ -72,29 +78,37 @@ const dataSourceToken = getDataSourceToken(INSTANCE_SERVICE_DATABASE.name);
   exports: [InstancesService],
 })
 export class InstancesModule implements OnApplicationBootstrap, OnModuleDestroy {
-  private subscription?: Subscription;
+  private readonly subscriptions: Subscription[] = [];
 
   constructor(
     private readonly relay: InstanceOutboxRelay,
     private readonly projector: EventLogProjector,
+    private readonly refreshedTokens: RefreshedTokensHandler,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
   ) {}
 
   /** After the bus and the database are up: the relay first publishes what a crash left. */
   async onApplicationBootstrap(): Promise<void> {
     this.relay.start();
-    this.subscription = await this.bus.subscribe({
-      groupId: 'instance-service.event-log',
-      fromBeginning: true,
-      handlers: [
-        on(TOPICS.notifications, (message) => this.projector.onNotification(message)),
-        on(TOPICS.deliveries, (message) => this.projector.onDelivery(message)),
-      ],
-    });
+    this.subscriptions.push(
+      await this.bus.subscribe({
+        groupId: 'instance-service.event-log',
+        fromBeginning: true,
+        handlers: [
+          on(TOPICS.notifications, (message) => this.projector.onNotification(message)),
+          on(TOPICS.deliveries, (message) => this.projector.onDelivery(message)),
+        ],
+      }),
+      await this.bus.subscribe({
+        groupId: 'instance-service.tokens',
+        fromBeginning: true,
+        handlers: [on(TOPICS.instanceTokens, (message) => this.refreshedTokens.handle(message))],
+      }),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.subscription?.stop();
+    await Promise.all(this.subscriptions.splice(0).map((subscription) => subscription.stop()));
     await this.relay.stop();
   }
 }

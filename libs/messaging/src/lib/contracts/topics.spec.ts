@@ -19,6 +19,15 @@ const samples: Record<string, object> = {
     providerData: { hub_id: '62515' },
     updatedDate: '2026-11-23T10:00:00.000Z',
   },
+  [TOPICS.instanceTokens.name]: {
+    instanceId: 42,
+    elementKey: 'hubspot',
+    sealedTokens: 'v1.abc',
+    expiresAt: '2026-11-23T10:30:00.000Z',
+    providerData: { hub_id: '62515' },
+    refreshedAt: '2026-11-23T10:00:00.000Z',
+    refreshedBy: 'normalizer',
+  },
   [TOPICS.rawEvents.name]: {
     rawEventId: 'raw-1',
     instanceId: 42,
@@ -65,9 +74,10 @@ const samples: Record<string, object> = {
 };
 
 describe('topic contracts', () => {
-  it('are the five topics of the architecture, versioned, and only oc.instances.v1 compacted', () => {
+  it('are the topics of the architecture, versioned, and only oc.instances.v1 compacted', () => {
     expect(ALL_TOPICS.map((t) => t.name)).toEqual([
       'oc.instances.v1',
+      'oc.instances.tokens.v1',
       'oc.events.raw.v1',
       'oc.events.notifications.v1',
       'oc.events.objects.v1',

@@ -2,6 +2,7 @@ import { EventNotification, RawEvent } from '@connector-events/event-schema';
 import { DeliveryAttemptMessage } from './delivery-attempt.message';
 import { EventObjectMessage } from './event-object.message';
 import { InstanceSnapshotMessage } from './instance-snapshot.message';
+import { InstanceTokensMessage } from './instance-tokens.message';
 import { AnyTopicContract, defineTopic } from './topic-contract';
 
 /** The topics of the architecture; every one is keyed by instance id. */
@@ -11,6 +12,13 @@ export const TOPICS = {
     messageType: InstanceSnapshotMessage,
     compacted: true,
     description: 'Current state of each connector instance (tombstone on delete).',
+    keyOf: (m) => String(m.instanceId),
+  }),
+  instanceTokens: defineTopic({
+    name: 'oc.instances.tokens.v1',
+    messageType: InstanceTokensMessage,
+    compacted: false,
+    description: 'OAuth tokens refreshed by the event-path services, for instance-service to record.',
     keyOf: (m) => String(m.instanceId),
   }),
   rawEvents: defineTopic({

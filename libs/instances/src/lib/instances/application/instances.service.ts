@@ -155,8 +155,17 @@ export class InstancesService {
     );
   }
 
-  async recordTokens(principal: Principal, id: number, tokens: ProviderTokens): Promise<InstanceState> {
-    return this.change(principal, id, undefined, () => decideTokensRefreshed(tokens));
+  /**
+   * Tokens another service refreshed (from `oc.instances.tokens.v1`): no caller to check, and an
+   * instance deleted meanwhile is simply skipped.
+   */
+  async recordRefreshedTokens(id: number, tokens: ProviderTokens, refresh: { at: Date; by: string }): Promise<InstanceState | undefined> {
+    return this.transaction(async (manager) => {
+      const state = foldInstanceEvents(await this.store.load(manager, id));
+      if (!state || state.deleted) return undefined;
+      const events = decideTokensRefreshed(state, tokens, refresh);
+      return events.length === 0 ? state : this.commit(manager, id, state, events);
+    });
   }
 
   async delete(principal: Principal, id: number): Promise<void> {

@@ -98,13 +98,27 @@ export function decideUpdate(state: InstanceState, change: { name?: string; tags
   return [{ type: 'InstanceUpdated', data: { ...(name !== undefined ? { name } : {}), ...(tags !== undefined ? { tags } : {}) } }];
 }
 
-export function decideTokensRefreshed(tokens: ProviderTokens): InstanceEvent[] {
+/**
+ * Records tokens a service refreshed, unless newer ones are already recorded: two services may
+ * refresh the same instance, and the provider honours only the latest refresh token.
+ */
+export function decideTokensRefreshed(
+  state: InstanceState,
+  tokens: ProviderTokens,
+  refresh: { readonly at: Date; readonly by: string } = { at: new Date(), by: 'instance-service' },
+): InstanceEvent[] {
+  if (state.tokensRefreshedAt && Date.parse(state.tokensRefreshedAt) >= refresh.at.getTime()) return [];
   const secrets: Record<string, string> = { [TOKEN_SECRET_KEYS.accessToken]: tokens.accessToken };
   if (tokens.refreshToken) secrets[TOKEN_SECRET_KEYS.refreshToken] = tokens.refreshToken;
   return [
     {
       type: 'TokensRefreshed',
-      data: { providerData: tokens.providerData, ...(tokens.expiresAt ? { tokenExpiresAt: tokens.expiresAt } : {}) },
+      data: {
+        providerData: tokens.providerData,
+        ...(tokens.expiresAt ? { tokenExpiresAt: tokens.expiresAt } : {}),
+        refreshedAt: refresh.at.toISOString(),
+        refreshedBy: refresh.by,
+      },
       secrets,
     },
   ];

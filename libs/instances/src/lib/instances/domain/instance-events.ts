@@ -56,7 +56,13 @@ export interface EventsDisabled {
 
 export interface TokensRefreshed {
   readonly type: 'TokensRefreshed';
-  readonly data: { readonly providerData: Readonly<Record<string, string>>; readonly tokenExpiresAt?: string };
+  readonly data: {
+    readonly providerData: Readonly<Record<string, string>>;
+    readonly tokenExpiresAt?: string;
+    /** When the refresh happened at the service that made it; older reports are ignored. */
+    readonly refreshedAt?: string;
+    readonly refreshedBy?: string;
+  };
   readonly secrets: Readonly<Record<string, string>>;
 }
 

@@ -63,7 +63,12 @@ describe('instance events', () => {
 
   it('refreshes tokens and merges provider data', () => {
     const state = created();
-    const next = applyInstanceEvent(state, record(decideTokensRefreshed({ accessToken: 'at-2', tokenType: 'bearer', providerData: { x: '1' } }), 2)[0] as RecordedInstanceEvent);
+    const at = new Date('2026-11-23T11:00:00.000Z');
+    const refreshed = decideTokensRefreshed(state, { accessToken: 'at-2', tokenType: 'bearer', providerData: { x: '1' } }, { at, by: 'normalizer' });
+    const next = applyInstanceEvent(state, record(refreshed, 2)[0] as RecordedInstanceEvent);
+    expect(next.tokensRefreshedAt).toBe(at.toISOString());
+    // A report of an older (or the same) refresh changes nothing.
+    expect(decideTokensRefreshed(next, { accessToken: 'at-0', tokenType: 'bearer', providerData: {} }, { at, by: 'poller' })).toEqual([]);
     expect(next.secrets[TOKEN_SECRET_KEYS.accessToken]).toBe('at-2');
     expect(next.secrets[TOKEN_SECRET_KEYS.refreshToken]).toBe('rt-1');
     expect(next.providerData).toEqual({ hub_id: '62515', x: '1' });

@@ -15,6 +15,8 @@ export interface InstanceState {
   readonly providerData: Readonly<Record<string, string>>;
   readonly tokenType: string;
   readonly tokenExpiresAt?: string;
+  /** When the tokens were last refreshed by a service (absent: as obtained at creation). */
+  readonly tokensRefreshedAt?: string;
   readonly eventsEnabled: boolean;
   readonly createdDate: string;
   readonly updatedDate: string;
@@ -85,6 +87,7 @@ export function applyInstanceEvent(state: InstanceState | undefined, recorded: R
         ...next,
         providerData: { ...state.providerData, ...event.data.providerData },
         tokenExpiresAt: event.data.tokenExpiresAt,
+        tokensRefreshedAt: event.data.refreshedAt ?? occurredAt,
         secrets: { ...state.secrets, ...event.secrets },
       };
     case 'InstanceDeleted':
