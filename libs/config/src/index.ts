@@ -7,3 +7,4 @@ export * from './lib/load-config';
 export * from './lib/log-level';
 export * from './lib/secrets-key';
 export * from './lib/service-name';
+export * from './lib/webhook-body-limit';

@@ -1,1 +1,2 @@
 export * from './lib/ingest.module';
+export * from './lib/ingest-options';

@@ -25,6 +25,8 @@ export interface AppConfig {
   /** Overrides of provider hosts, keyed by lower-case element key (`hubspot` → `http://127.0.0.1:4010`). */
   readonly providerBaseUrls: Readonly<Record<string, string>>;
   readonly dataDir: string;
+  /** The largest provider webhook body webhook-ingest reads; a bigger one answers 413. */
+  readonly webhookMaxBodyBytes: number;
   /** Absolute path of a JSON array of generic connector definitions, when set. */
   readonly connectorDefinitionsFile?: string;
 }

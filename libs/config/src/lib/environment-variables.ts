@@ -12,6 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { LOG_LEVELS, LogLevel } from './log-level';
+import { MAX_WEBHOOK_BODY_BYTES, MIN_WEBHOOK_BODY_BYTES } from './webhook-body-limit';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -80,6 +81,13 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DATA_DIR?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'WEBHOOK_MAX_BODY_BYTES must be a whole number of bytes' })
+  @Min(MIN_WEBHOOK_BODY_BYTES, { message: `WEBHOOK_MAX_BODY_BYTES must be at least ${MIN_WEBHOOK_BODY_BYTES}` })
+  @Max(MAX_WEBHOOK_BODY_BYTES, { message: `WEBHOOK_MAX_BODY_BYTES must be at most ${MAX_WEBHOOK_BODY_BYTES} (64 MiB)` })
+  WEBHOOK_MAX_BODY_BYTES?: number;
 
   @IsOptional()
   @MaxLength(4096, { message: 'CONNECTOR_DEFINITIONS_FILE must be at most 4096 characters' })

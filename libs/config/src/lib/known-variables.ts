@@ -16,6 +16,7 @@ export const KNOWN_ENVIRONMENT_VARIABLES = [
   'LOG_LEVEL',
   'DATA_DIR',
   'CONNECTOR_DEFINITIONS_FILE',
+  'WEBHOOK_MAX_BODY_BYTES',
 ] as const;
 
 /** `PROVIDER_BASE_URL_<ELEMENTKEY>`: one variable per connector, so matched by prefix. */

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
     expect(config.secretsKey.equals(key)).toBe(true);
     expect(config.bootstrap).toBeUndefined();
     expect(config.connectorDefinitionsFile).toBeUndefined();
+    expect(config.webhookMaxBodyBytes).toBe(5 * 1024 * 1024);
   });
 
   it('gives each service its default port and the embedded mode one port for all', () => {
@@ -57,6 +58,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       PROVIDER_BASE_URL_HUBSPOT: 'http://127.0.0.1:4010/',
       CONNECTOR_DEFINITIONS_FILE: '/etc/connector-events/connectors.json',
+      WEBHOOK_MAX_BODY_BYTES: '1048576',
     });
     expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9093']);
     expect(config.kafka.topicPartitions).toBe(12);
@@ -67,6 +69,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('debug');
     expect(config.providerBaseUrls).toEqual({ hubspot: 'http://127.0.0.1:4010' });
     expect(config.connectorDefinitionsFile).toBe('/etc/connector-events/connectors.json');
+    expect(config.webhookMaxBodyBytes).toBe(1048576);
   });
 
   it('resolves a relative CONNECTOR_DEFINITIONS_FILE against the working directory', () => {
@@ -95,6 +98,7 @@ describe('loadConfig', () => {
       PROVIDER_BASE_URL_hubspot: 'http://x',
       PROVIDER_BASE_URL_DROPBOX: 'file:///etc/passwd',
       CONNECTOR_DEFINITIONS_FILE: 'connectors.yaml',
+      WEBHOOK_MAX_BODY_BYTES: '5MB',
     }).join('\n');
     for (const variable of [
       'SECRETS_KEY',
@@ -109,9 +113,18 @@ describe('loadConfig', () => {
       'PROVIDER_BASE_URL_hubspot',
       'PROVIDER_BASE_URL_DROPBOX',
       'CONNECTOR_DEFINITIONS_FILE must be the path of a .json file',
+      'WEBHOOK_MAX_BODY_BYTES must be a whole number of bytes',
     ]) {
       expect(problems).toContain(variable);
     }
+  });
+
+  it('keeps WEBHOOK_MAX_BODY_BYTES between 1 KiB and 64 MiB', () => {
+    expect(problemsOf({ ...valid, WEBHOOK_MAX_BODY_BYTES: '1023' })).toEqual(['WEBHOOK_MAX_BODY_BYTES must be at least 1024']);
+    expect(problemsOf({ ...valid, WEBHOOK_MAX_BODY_BYTES: String(64 * 1024 * 1024 + 1) })).toEqual([
+      'WEBHOOK_MAX_BODY_BYTES must be at most 67108864 (64 MiB)',
+    ]);
+    expect(loadConfig('webhook-ingest', { ...valid, WEBHOOK_MAX_BODY_BYTES: '1024' }).webhookMaxBodyBytes).toBe(1024);
   });
 
   it('requires SECRETS_KEY and says how to make one', () => {

@@ -7,6 +7,7 @@ import { EnvironmentVariables } from './environment-variables';
 import { readProviderBaseUrls } from './provider-base-urls';
 import { parseSecretsKey } from './secrets-key';
 import { DEFAULT_PORTS, ServiceName } from './service-name';
+import { DEFAULT_WEBHOOK_MAX_BODY_BYTES } from './webhook-body-limit';
 
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 export const DEFAULT_DATABASE_URL =
@@ -67,6 +68,7 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
       : {}),
     providerBaseUrls: providers.urls,
     dataDir: path.resolve(vars.DATA_DIR ?? '.data'),
+    webhookMaxBodyBytes: vars.WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES,
     ...(vars.CONNECTOR_DEFINITIONS_FILE ? { connectorDefinitionsFile: path.resolve(vars.CONNECTOR_DEFINITIONS_FILE) } : {}),
   };
 }
