@@ -61,4 +61,6 @@ await Promise.all(
     if (map) await writeFile(`${target}.map`, map);
   }),
 );
+// Process tests skip their own build while this stamp is newer than every source.
+await writeFile(path.join(outDir, '.built-at'), new Date().toISOString());
 console.log(`[build] compiled ${files.length} files into dist/ in ${Date.now() - started} ms`);
