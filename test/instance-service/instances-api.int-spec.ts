@@ -287,7 +287,9 @@ describe('instance-service API', () => {
     ]);
     const delivered = await waitFor(async () => {
       const answer = await call(account, 'GET', `/instances/${id}/events/${eventIds[0]}`);
-      return answer.status === 200 && answer.body?.['status'] === 'NOTIFIED' && answer.body?.['attempts'] === 2 ? answer.body : undefined;
+      // Both topics must have been projected: deliveries can arrive before the notification.
+      const body = answer.body;
+      return answer.status === 200 && body?.['status'] === 'NOTIFIED' && body['attempts'] === 2 && body['notifiedData'] ? body : undefined;
     }, { timeoutMs: 20_000, what: 'the event log to record the delivery' });
     expect(delivered).toMatchObject({ id: eventIds[0], instanceId: id, providerData: { entries: 1 }, notifiedData: { message: { eventId: eventIds[0] } }, lastAttempt: { attempt: 2, outcome: 'DELIVERED' } });
     expect((await call(account, 'GET', `/instances/events/${eventIds[1]}`)).body).toMatchObject({ status: 'DISPATCHED', attempts: 0 });

@@ -8,3 +8,4 @@ export * from './lib/log-level';
 export * from './lib/secrets-key';
 export * from './lib/service-name';
 export * from './lib/webhook-body-limit';
+export * from './lib/prometheus-registry.token';

@@ -1,5 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@connector-events/config';
+import { APP_CONFIG, AppConfig, PROMETHEUS_REGISTRY } from '@connector-events/config';
 import { MessagingModule } from '@connector-events/messaging';
 import { PersistenceModule } from '@connector-events/persistence';
 import { HealthController } from './health/health.controller';
@@ -26,8 +26,9 @@ export class ServiceRootModule implements NestModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: MetricsRegistry, useValue: new MetricsRegistry(config.service) },
+        { provide: PROMETHEUS_REGISTRY, inject: [MetricsRegistry], useFactory: (metrics: MetricsRegistry) => metrics.registry },
       ],
-      exports: [APP_CONFIG, MetricsRegistry],
+      exports: [APP_CONFIG, MetricsRegistry, PROMETHEUS_REGISTRY],
     };
   }
 

@@ -1,0 +1,263 @@
+import { Global, INestApplication, Module } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@connector-events/config';
+import { createConnectorRegistry } from '@connector-events/connectors';
+import { EventNotification, RawEvent, validateShape } from '@connector-events/event-schema';
+import { EventObjectMessage, InstanceSnapshotMessage, MESSAGE_BUS, MessageBus, TOPICS } from '@connector-events/messaging';
+import { NORMALIZER_DATABASE, NormalizationModule, PROMETHEUS_REGISTRY } from '@connector-events/normalization';
+import { createServiceApp } from '@connector-events/runtime';
+import {
+  FakeDropbox,
+  FakeGraphSubscription,
+  FakeHubSpot,
+  FakeQuickBooks,
+  RecordedMessage,
+  TopicRecorder,
+  changeNotification,
+  changeNotificationCollection,
+  lifecycleNotification,
+  testEnvironment,
+  uniqueName,
+  waitFor,
+} from '@connector-events/testing';
+import { instanceSnapshot, startGroupAtEndOfRawEvents, testInstanceId, webhookRawEvent } from './support/normalizer-fixtures';
+
+const HUBSPOT_APP = { clientId: 'hs-normalizer-it', clientSecret: 'hs-normalizer-it-secret', redirectUri: 'https://app.example.com/hs' };
+const QUICKBOOKS_APP = { clientId: 'qb-normalizer-it', clientSecret: 'qb-normalizer-it-secret', redirectUri: 'https://app.example.com/qb' };
+const DROPBOX_APP = { clientId: 'dbx-normalizer-it', clientSecret: 'dbx-normalizer-it-secret', redirectUri: 'https://app.example.com/dbx' };
+const VERIFIER_TOKEN = 'qb-verifier-token-value';
+
+/** Stands in for the process root providing its served registry under PROMETHEUS_REGISTRY. */
+const served = new Registry();
+@Global()
+@Module({ providers: [{ provide: PROMETHEUS_REGISTRY, useValue: served }], exports: [PROMETHEUS_REGISTRY] })
+class ServedRegistryModule {}
+
+/** The normalizer in this process, over the real Kafka and PostgreSQL, fed with raw events as webhook-ingest publishes them. */
+describe('normalizer over Kafka and PostgreSQL', () => {
+  const hubspot = new FakeHubSpot();
+  const quickbooks = new FakeQuickBooks();
+  const dropbox = new FakeDropbox();
+  let app: INestApplication;
+  let bus: MessageBus;
+  let notifications: TopicRecorder;
+  let eventObjects: TopicRecorder;
+  let deadLetters: TopicRecorder;
+
+  beforeAll(async () => {
+    await dropbox.start();
+    dropbox.registerApp(DROPBOX_APP);
+    hubspot.registerApp(HUBSPOT_APP);
+    quickbooks.registerApp(QUICKBOOKS_APP);
+    const groupId = uniqueName('normalizer');
+    await startGroupAtEndOfRawEvents(groupId);
+    const config = loadConfig('normalizer', { ...testEnvironment({ PORT: '0' }), PROVIDER_BASE_URL_DROPBOX: dropbox.server.baseUrl });
+    app = await createServiceApp(config, { service: 'normalizer', transport: 'kafka', features: [ServedRegistryModule, NormalizationModule.register({ groupId })] });
+    await app.listen(0, '127.0.0.1');
+    bus = app.get<MessageBus>(MESSAGE_BUS);
+    [notifications, eventObjects, deadLetters] = await Promise.all(
+      [TOPICS.notifications.name, TOPICS.eventObjects.name, `${TOPICS.rawEvents.name}.dlq`].map((topic) => new TopicRecorder(topic).start()),
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([notifications, eventObjects, deadLetters].map((recorder) => recorder?.stop()));
+    await dropbox.close();
+  });
+
+  async function provision(snapshot: InstanceSnapshotMessage): Promise<number> {
+    await bus.publish(TOPICS.instances, [{ value: snapshot }]);
+    return snapshot.instanceId;
+  }
+
+  async function send(...raws: RawEvent[]): Promise<void> {
+    await bus.publish(TOPICS.rawEvents, raws.map((value) => ({ value })));
+  }
+
+  function notificationsOf(id: number): EventNotification[] {
+    return notifications.withKey(String(id)).map((m) => m.value as EventNotification);
+  }
+
+  async function waitForNotifications(id: number, count: number): Promise<EventNotification[]> {
+    return waitFor(() => (notificationsOf(id).length >= count ? notificationsOf(id) : undefined), {
+      timeoutMs: 60_000,
+      what: `${count} notifications of instance ${id}`,
+    });
+  }
+
+  function expectValid(list: readonly EventNotification[]): void {
+    for (const notification of list) expect(validateShape(EventNotification, notification)).toEqual({ ok: true, value: expect.anything() });
+  }
+
+  it('turns a signed HubSpot batch of 100 events into exactly 5 notifications of 20, each carrying all 100 in raw', async () => {
+    const { portal } = hubspot.installApp(HUBSPOT_APP.clientId);
+    for (let i = 0; i < 60; i++) hubspot.createRecord(portal.portalId, 'contacts', { email: `c${i}@example.com` });
+    for (let i = 0; i < 40; i++) hubspot.createRecord(portal.portalId, 'deals', { dealname: `deal ${i}` });
+    const signed = hubspot.webhookV3(HUBSPOT_APP.clientSecret);
+    const id = await provision(
+      instanceSnapshot({
+        id: testInstanceId(),
+        elementKey: 'hubspot',
+        configuration: { 'oauth.api.key': HUBSPOT_APP.clientId },
+        secrets: { 'oauth.api.secret': HUBSPOT_APP.clientSecret },
+        providerData: { hub_id: String(portal.portalId) },
+      }),
+    );
+    await send(webhookRawEvent(id, 'hubspot', signed.body));
+
+    const pages = await waitForNotifications(id, 5);
+    const objects = await waitFor(() => (eventObjects.withKey(String(id)).length >= 100 ? eventObjects.withKey(String(id)) : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(notificationsOf(id)).toHaveLength(5);
+    expect(pages.map((page) => page.message.events.length)).toEqual([20, 20, 20, 20, 20]);
+    const sent = JSON.parse(signed.body) as unknown[];
+    for (const page of pages) {
+      expect(page.message.raw).toEqual({ payload: sent });
+      expect(page).toMatchObject({
+        topic: `instance-${id}-hubspot-events`,
+        severity: 'medium',
+        action: 'create',
+        message: { elementKey: 'hubspot', instanceId: id, instance_id: id, instanceName: `hubspot ${id}`, instanceTags: ['normalizer-test'], accountId: 77, companyId: 77, userId: 78 },
+      });
+    }
+    expectValid(pages);
+    expect(new Set(pages.map((page) => page.message.eventId)).size).toBe(5);
+    expect(pages.flatMap((page) => page.message.events.map((event) => event.objectType))).toEqual([
+      ...Array<string>(60).fill('contacts'),
+      ...Array<string>(40).fill('deals'),
+    ]);
+    expect(objects).toHaveLength(100);
+    const pageOf = new Map(pages.flatMap((page) => page.message.events.map((event) => [event.objectId, page.message.eventId] as const)));
+    for (const object of objects.map((m) => m.value as EventObjectMessage)) expect(object.eventId).toBe(pageOf.get(object.event.objectId));
+  });
+
+  it('turns a QuickBooks webhook into its notification, republishes a redelivery under the same ids, and drops an Intuit retry', async () => {
+    const { realmId } = quickbooks.connectCompany(QUICKBOOKS_APP.clientId);
+    const invoice = quickbooks.createEntity(realmId, 'Invoice', { TotalAmt: 120 });
+    quickbooks.updateEntity(realmId, 'Customer', String(quickbooks.createEntity(realmId, 'Customer')['Id']));
+    const signed = quickbooks.legacyWebhook(VERIFIER_TOKEN);
+    const id = await provision(
+      instanceSnapshot({ id: testInstanceId(), elementKey: 'quickbooks', secrets: { 'webhook.verifier.token': VERIFIER_TOKEN }, providerData: { realmId } }),
+    );
+    const raw = webhookRawEvent(id, 'quickbooks', signed.body, { providerEventId: `legacy:${randomUUID()}` });
+    await send(raw);
+    const [page] = await waitForNotifications(id, 1);
+    expect(page?.message.events).toEqual([
+      expect.objectContaining({ objectType: 'invoices', objectId: invoice['Id'], eventType: 'CREATED', elementKey: 'quickbooks', hubKey: 'finance' }),
+      expect.objectContaining({ objectType: 'customers', eventType: 'CREATED' }),
+      expect.objectContaining({ objectType: 'customers', eventType: 'UPDATED' }),
+    ]);
+    expect(page?.message.raw).toEqual(JSON.parse(signed.body));
+    expectValid([page as EventNotification]);
+
+    // Intuit's retry (same delivery, new raw event), a redelivery of the raw event, then a new delivery.
+    const next = webhookRawEvent(id, 'quickbooks', quickbooks.legacyWebhook(VERIFIER_TOKEN, [{ realmId, name: 'Invoice', id: '99', operation: 'Delete', at: new Date() }]).body, {
+      providerEventId: `legacy:${randomUUID()}`,
+    });
+    await send({ ...raw, rawEventId: randomUUID() }, raw, next);
+    const all = await waitForNotifications(id, 3);
+    expect(all.map((n) => n.message.eventId)).toEqual([page?.message.eventId, page?.message.eventId, expect.any(String)]);
+    expect(all[2]?.message.events).toEqual([expect.objectContaining({ objectType: 'invoices', objectId: '99', eventType: 'DELETED' })]);
+    expect(all[1]).toEqual(page);
+  });
+
+  it('turns a Microsoft Graph change notification into its notification, leaving lifecycle items in raw only', async () => {
+    const id = testInstanceId();
+    const subscription: FakeGraphSubscription = {
+      id: randomUUID(),
+      resource: 'me/messages',
+      applicationId: randomUUID(),
+      changeType: 'created,updated,deleted',
+      clientState: 'graph-client-state-value',
+      notificationUrl: `https://events.example.com/elements/api-v2/events/microsoftgraph/${Buffer.from(String(id)).toString('base64')}`,
+      expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
+      creatorId: randomUUID(),
+      tenantId: randomUUID(),
+    };
+    const body = changeNotificationCollection(
+      changeNotification(subscription, 'created', 'AAMkAGI2TG93AAA='),
+      changeNotification(subscription, 'deleted', 'AAMkAGI2TG94AAA='),
+      lifecycleNotification(subscription, 'reauthorizationRequired'),
+    );
+    await provision(
+      instanceSnapshot({
+        id,
+        elementKey: 'microsoftgraph',
+        secrets: { 'event.webhook.secret': subscription.clientState },
+        providerData: { subscription_ids: subscription.id },
+      }),
+    );
+    await send(webhookRawEvent(id, 'microsoftgraph', JSON.stringify(body)));
+    const [page] = await waitForNotifications(id, 1);
+    expect(page?.message.events).toEqual([
+      expect.objectContaining({ objectType: 'messages', objectId: 'AAMkAGI2TG93AAA=', eventType: 'CREATED', hubKey: 'general' }),
+      expect.objectContaining({ objectType: 'messages', objectId: 'AAMkAGI2TG94AAA=', eventType: 'DELETED' }),
+    ]);
+    expect(page?.message.raw).toEqual(body);
+    expectValid([page as EventNotification]);
+  });
+
+  it('expands a Dropbox webhook through list_folder/continue from the cursor taken when events were enabled', async () => {
+    const { accountId, code } = dropbox.linkAccount(DROPBOX_APP.clientId);
+    const tokens = await createConnectorRegistry({ providerBaseUrls: { dropbox: dropbox.server.baseUrl } })
+      .get('dropbox')
+      .oauth.exchangeCode({ code, ...DROPBOX_APP, providerData: {} });
+    const id = await provision(
+      instanceSnapshot({
+        id: testInstanceId(),
+        elementKey: 'dropbox',
+        configuration: { 'oauth.api.key': DROPBOX_APP.clientId },
+        secrets: { 'oauth.api.secret': DROPBOX_APP.clientSecret },
+        providerData: tokens.providerData,
+        tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+      }),
+    );
+    const dataSource = app.get<DataSource>(getDataSourceToken(NORMALIZER_DATABASE.name));
+    await waitFor(async () => {
+      const rows = (await dataSource.query(`SELECT value FROM normalizer.connector_state WHERE instance_id = $1 AND key = 'cursor'`, [id])) as unknown[];
+      return rows.length > 0 ? true : undefined;
+    }, { what: 'the cursor taken when the instance appeared' });
+
+    dropbox.addFolder(accountId, '/Contracts');
+    dropbox.addFile(accountId, '/Contracts/acme.pdf', 52_000);
+    dropbox.deleteEntry(accountId, '/Contracts/draft.docx');
+    const signed = dropbox.webhook([accountId], DROPBOX_APP.clientSecret);
+    await send(webhookRawEvent(id, 'dropbox', signed.body));
+    const [page] = await waitForNotifications(id, 1);
+    expect(page?.message.events).toEqual([
+      expect.objectContaining({ objectType: 'folders', eventType: 'CREATED', path: '/Contracts', elementKey: 'dropbox', hubKey: 'documents' }),
+      expect.objectContaining({ objectType: 'files', eventType: 'UPDATED', path: '/Contracts/acme.pdf', size: 52_000, name: 'acme.pdf' }),
+      expect.objectContaining({ objectType: 'files', eventType: 'DELETED', objectId: '/Contracts/draft.docx' }),
+    ]);
+    expect(page?.message.raw).toEqual(JSON.parse(signed.body));
+    expectValid([page as EventNotification]);
+    expect(dropbox.server.requestsTo('POST', '/2/files/list_folder/continue').length).toBeGreaterThan(0);
+  });
+
+  it('sends a raw event the adapter cannot understand to the dead-letter topic with the reason, and moves on', async () => {
+    const { portal } = hubspot.installApp(HUBSPOT_APP.clientId);
+    const id = await provision(instanceSnapshot({ id: testInstanceId(), elementKey: 'hubspot', providerData: { hub_id: String(portal.portalId) } }));
+    hubspot.createRecord(portal.portalId, 'tickets', { subject: 'printer' });
+    const bad = webhookRawEvent(id, 'hubspot', JSON.stringify({ payload: 'not a list of events' }));
+    await send(bad, webhookRawEvent(id, 'hubspot', hubspot.webhookV3(HUBSPOT_APP.clientSecret).body));
+
+    const dead = await waitFor(() => deadLetters.withKey(String(id))[0]);
+    expect(deadLetters.withKey(String(id))).toHaveLength(1);
+    expect((dead as RecordedMessage).value).toMatchObject({ rawEventId: bad.rawEventId });
+    expect(dead.headers['dlq-reason']).toMatch(/^webhook_payload_invalid: a HubSpot webhook body must be a JSON array of events/);
+    const [page] = await waitForNotifications(id, 1);
+    expect(page?.message.events).toEqual([expect.objectContaining({ objectType: 'tickets', eventType: 'CREATED' })]);
+  });
+
+  it('counts raw events by outcome, the notifications published and the time taken, on the registry it is given', async () => {
+    const metrics = await served.metrics();
+    expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="hubspot",source="webhook",outcome="published"\} [1-9]/);
+    expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="hubspot",source="webhook",outcome="dead_lettered"\} 1/);
+    expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="quickbooks",source="webhook",outcome="duplicate"\} 1/);
+    expect(metrics).toMatch(/normalizer_notifications_published_total\{element_key="hubspot"\} ([6-9]|\d\d)/);
+    expect(metrics).toMatch(/normalizer_raw_event_duration_seconds_count\{element_key="dropbox",source="webhook"\} 1/);
+  });
+});
