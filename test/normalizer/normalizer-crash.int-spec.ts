@@ -3,7 +3,7 @@ import { DEFAULT_KAFKA_BROKERS } from '@connector-events/config';
 import { EventNotification, RawEvent } from '@connector-events/event-schema';
 import { ALL_TOPICS, KafkaMessageBus, TOPICS } from '@connector-events/messaging';
 import { createInProcessNormalizer } from '@connector-events/normalization';
-import { FakeHubSpot, ServiceProcess, TopicRecorder, freePort, startApp, testEnvironment, waitFor } from '@connector-events/testing';
+import { FakeHubSpot, ServiceProcess, TopicRecorder, freePort, startApp, testEnvironment, uniqueName, waitFor } from '@connector-events/testing';
 import { buildApps } from '../support/build-once';
 import { instanceRecordOf, instanceSnapshot, startGroupAtEndOfRawEvents, testInstanceId, webhookRawEvent } from './support/normalizer-fixtures';
 
@@ -26,6 +26,7 @@ describe('normalizer killed mid-stream', () => {
       throw error;
     },
   });
+  const GROUP = uniqueName('normalizer-crash');
   let notifications: TopicRecorder;
   let normalizer: ServiceProcess | undefined;
 
@@ -33,8 +34,9 @@ describe('normalizer killed mid-stream', () => {
     buildApps();
     hubspot.registerApp(APP);
     await bus.start(ALL_TOPICS);
-    // The service's own consumer group, moved past raw events earlier runs left behind.
-    await startGroupAtEndOfRawEvents('normalizer');
+    // Its own consumer group (other tests run normalizers too), moved past raw events earlier
+    // runs left behind.
+    await startGroupAtEndOfRawEvents(GROUP);
     notifications = await new TopicRecorder(TOPICS.notifications.name).start();
   });
   afterAll(async () => {
@@ -57,7 +59,7 @@ describe('normalizer killed mid-stream', () => {
     for (const raw of raws) for (const page of (await reference.normalize(raw)).notifications) expected.set(page.message.eventId, page);
     expect(expected.size).toBe(RAW_EVENTS * 2);
 
-    const env = testEnvironment({ PORT: String(await freePort()) });
+    const env = testEnvironment({ PORT: String(await freePort()), NORMALIZER_CONSUMER_GROUP: GROUP });
     normalizer = await startApp('normalizer', env);
     await bus.publish(TOPICS.instances, [{ value: snapshot }]);
     for (let i = 0; i < raws.length; i += 100) await bus.publish(TOPICS.rawEvents, raws.slice(i, i + 100).map((value) => ({ value })));

@@ -6,6 +6,7 @@ import { removeBenchInstances, seedHubSpotInstances } from './lib/hubspot-bench-
 import { prepareHubSpotCalls } from './lib/hubspot-webhook-calls';
 import { runHttpLoad } from './lib/http-load';
 import { BENCH_PUBLIC_BASE_URL, startIngestUnderTest } from './lib/ingest-under-test';
+import { measureNormalizer } from './lib/normalizer-throughput';
 import { topicSize } from './lib/topic-growth';
 
 const FLAGS = {
@@ -13,13 +14,14 @@ const FLAGS = {
   concurrency: { name: 'concurrency', defaultValue: 64, min: 1, description: 'calls in flight at once (keep-alive connections)' },
   instances: { name: 'instances', defaultValue: 100, min: 1, description: 'HubSpot instances (portals) the calls are spread over' },
   warmup: { name: 'warmup', defaultValue: 2_000, min: 0, description: 'untimed calls first (JIT, connections, Kafka producer)' },
+  normalizerRawEvents: { name: 'normalizer-raw-events', defaultValue: 300, min: 1, description: 'raw events per batch size for the normalizer stage' },
 } satisfies Record<string, NumberFlag>;
 
 /**
  * `npm run bench:ingest [-- --requests N --concurrency C --instances I --warmup W]`:
  * webhook-ingest in this process over the real Kafka broker, driven with signed HubSpot
- * webhook calls; prints throughput and latency. Each stage is a function in `lib/`, so more
- * stages (the normalizer's raw-to-notification throughput) can follow the ingest one.
+ * webhook calls (throughput and latency), then the normalizer's raw-to-notification
+ * throughput for HubSpot batches of 1, 20 and 100 events. Each stage is a function in `lib/`.
  */
 async function main(): Promise<void> {
   const flags = parseNumberFlags(process.argv.slice(2), FLAGS);
@@ -45,6 +47,16 @@ async function main(): Promise<void> {
     await removeBenchInstances(ingest.app, instances);
   } finally {
     await ingest.app.close();
+  }
+  for (const batchSize of [1, 20, 100]) {
+    const run = await measureNormalizer(batchSize, flags.normalizerRawEvents);
+    process.stdout.write(
+      formatSection(`normalizer: HubSpot raw events of ${batchSize} → notifications (in process, messages validated and serialized)`, [
+        ['raw events', `${run.rawEvents} in ${run.seconds.toFixed(2)} s = ${(run.rawEvents / run.seconds).toFixed(0)} /s`],
+        ['notifications', `${run.notifications} = ${(run.notifications / run.seconds).toFixed(0)} /s`],
+        ['event objects', `${run.events} = ${(run.events / run.seconds).toFixed(0)} /s`],
+      ]),
+    );
   }
 }
 

@@ -27,6 +27,8 @@ export interface AppConfig {
   readonly dataDir: string;
   /** The largest provider webhook body webhook-ingest reads; a bigger one answers 413. */
   readonly webhookMaxBodyBytes: number;
+  /** The normalizer's Kafka consumer group: replicas share it; a second deployment reading the same raw topic needs its own. */
+  readonly normalizerConsumerGroup: string;
   /** Absolute path of a JSON array of generic connector definitions, when set. */
   readonly connectorDefinitionsFile?: string;
 }

@@ -90,6 +90,10 @@ export class EnvironmentVariables {
   WEBHOOK_MAX_BODY_BYTES?: number;
 
   @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,200}$/, { message: 'NORMALIZER_CONSUMER_GROUP must be 1-200 letters, digits, dots, dashes or underscores' })
+  NORMALIZER_CONSUMER_GROUP?: string;
+
+  @IsOptional()
   @MaxLength(4096, { message: 'CONNECTOR_DEFINITIONS_FILE must be at most 4096 characters' })
   @Matches(/\.json$/i, { message: 'CONNECTOR_DEFINITIONS_FILE must be the path of a .json file' })
   CONNECTOR_DEFINITIONS_FILE?: string;

@@ -17,6 +17,7 @@ export const KNOWN_ENVIRONMENT_VARIABLES = [
   'DATA_DIR',
   'CONNECTOR_DEFINITIONS_FILE',
   'WEBHOOK_MAX_BODY_BYTES',
+  'NORMALIZER_CONSUMER_GROUP',
 ] as const;
 
 /** `PROVIDER_BASE_URL_<ELEMENTKEY>`: one variable per connector, so matched by prefix. */

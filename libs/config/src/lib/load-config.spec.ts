@@ -34,6 +34,7 @@ describe('loadConfig', () => {
     expect(config.bootstrap).toBeUndefined();
     expect(config.connectorDefinitionsFile).toBeUndefined();
     expect(config.webhookMaxBodyBytes).toBe(5 * 1024 * 1024);
+    expect(config.normalizerConsumerGroup).toBe('normalizer');
   });
 
   it('gives each service its default port and the embedded mode one port for all', () => {

@@ -69,6 +69,7 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
     providerBaseUrls: providers.urls,
     dataDir: path.resolve(vars.DATA_DIR ?? '.data'),
     webhookMaxBodyBytes: vars.WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+    normalizerConsumerGroup: vars.NORMALIZER_CONSUMER_GROUP ?? 'normalizer',
     ...(vars.CONNECTOR_DEFINITIONS_FILE ? { connectorDefinitionsFile: path.resolve(vars.CONNECTOR_DEFINITIONS_FILE) } : {}),
   };
 }

@@ -1,13 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { Registry } from 'prom-client';
-import { APP_CONFIG, AppConfig } from '@connector-events/config';
+import { APP_CONFIG, AppConfig, PROMETHEUS_REGISTRY } from '@connector-events/config';
 import { ConnectorRegistry, createConnectorRegistry } from '@connector-events/connectors';
 import { InstanceView, InstanceViewModule, MESSAGE_BUS, MessageBus } from '@connector-events/messaging';
 import { WebhookEventsController } from './http/webhook-events.controller';
 import { DEFAULT_PUBLISH_TIMEOUT_MS, INGEST_OPTIONS, IngestOptions } from './ingest-options';
 import { IngestMetrics } from './metrics/ingest-metrics';
-import { processMetricsRegistry } from './metrics/process-metrics-registry';
 import { WebhookIngestService } from './pipeline/webhook-ingest.service';
 import { RawEventPublisher } from './publishing/raw-event-publisher';
 import { WebhookInstanceDirectory } from './routing/webhook-instance-directory';
@@ -19,7 +17,7 @@ const OPTIONAL_OPTIONS = { token: INGEST_OPTIONS, optional: true };
  * `oc.instances.v1` and forwards them to `oc.events.raw.v1`; owns nothing durable.
  */
 @Module({
-  imports: [InstanceViewModule.forConsumer('webhook-ingest'), DiscoveryModule],
+  imports: [InstanceViewModule.forConsumer('webhook-ingest')],
   controllers: [WebhookEventsController],
   providers: [
     {
@@ -40,8 +38,9 @@ const OPTIONAL_OPTIONS = { token: INGEST_OPTIONS, optional: true };
     },
     {
       provide: IngestMetrics,
-      inject: [DiscoveryService],
-      useFactory: (discovery: DiscoveryService) => new IngestMetrics(processMetricsRegistry(discovery) ?? new Registry()),
+      // The process's registry (served at /metrics); a private one when the module runs alone.
+      inject: [{ token: PROMETHEUS_REGISTRY, optional: true }],
+      useFactory: (registry?: Registry) => new IngestMetrics(registry ?? new Registry()),
     },
     {
       provide: WebhookIngestService,

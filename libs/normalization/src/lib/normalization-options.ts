@@ -14,7 +14,6 @@ export const NORMALIZATION_OPTIONS = Symbol('NORMALIZATION_OPTIONS');
 export { PROMETHEUS_REGISTRY } from '@connector-events/config';
 
 export const NORMALIZATION_DEFAULTS = {
-  groupId: 'normalizer',
   unknownInstanceWaitMs: 10_000,
   deliveryRetentionMs: 7 * 24 * 3600 * 1000,
   pruneEveryMs: 3600 * 1000,

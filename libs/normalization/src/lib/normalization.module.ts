@@ -92,6 +92,7 @@ export class NormalizationModule implements OnModuleInit, OnApplicationBootstrap
     @Inject(InstanceView) private readonly view: InstanceView,
     @Inject(NORMALIZER_STORE) private readonly store: NormalizerStore,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(NORMALIZATION_OPTIONS) private readonly options: NormalizationOptions = {},
   ) {}
 
@@ -106,7 +107,7 @@ export class NormalizationModule implements OnModuleInit, OnApplicationBootstrap
   /** After the view caught up: raw events are only read once every known instance is in it. */
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.bus.subscribe({
-      groupId: this.options.groupId ?? NORMALIZATION_DEFAULTS.groupId,
+      groupId: this.options.groupId ?? this.config.normalizerConsumerGroup,
       // A first deployment must not skip raw events published before it started.
       fromBeginning: true,
       handlers: [on(TOPICS.rawEvents, (message) => this.normalizer.handle(message))],
