@@ -1,5 +1,8 @@
-// One Jest run over the whole workspace: `unit` for *.spec.ts (no infrastructure) and
-// `integration` for *.int-spec.ts (real Kafka and PostgreSQL, started by scripts/infra/up.sh).
+// The workspace's tests: `unit` for *.spec.ts (no infrastructure), `integration` for
+// *.int-spec.ts (real Kafka and PostgreSQL, started by scripts/infra/up.sh), and `isolated` for
+// *.isolated-spec.ts: tests that read a shared topic with a service's own consumers (the
+// normalizer crash test) and so must not run while other tests publish to it; scripts/test.sh
+// runs them after the others, one at a time.
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = Object.fromEntries(
@@ -41,6 +44,13 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/jest.integration-setup.js'],
       slowTestThreshold: 30,
+    },
+    {
+      ...common,
+      displayName: 'isolated',
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.isolated-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/jest.integration-setup.js'],
+      slowTestThreshold: 120,
     },
   ],
 };

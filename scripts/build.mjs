@@ -15,7 +15,7 @@ async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(full);
-    else if (/\.ts$/.test(entry.name) && !/\.(int-)?spec\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+    else if (/\.ts$/.test(entry.name) && !/\.(int-|isolated-)?spec\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
       yield full;
     }
   }

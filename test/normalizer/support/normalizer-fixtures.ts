@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_KAFKA_BROKERS } from '@connector-events/config';
 import { RawEvent } from '@connector-events/event-schema';
-import { InstanceRecord, InstanceSnapshotMessage, SEALED_TOKEN_KEYS, TOPICS } from '@connector-events/messaging';
+import { InstanceRecord, InstanceSnapshotMessage, SEALED_TOKEN_KEYS, TOPICS, openInstanceSnapshot } from '@connector-events/messaging';
 import { SecretBox } from '@connector-events/secrets';
 import { TEST_SECRETS_KEY, waitFor } from '@connector-events/testing';
 
@@ -49,22 +49,9 @@ export function instanceSnapshot(instance: TestInstance): InstanceSnapshotMessag
   };
 }
 
-/** The fields of the instance the notifications name, as the normalizer's view holds them. */
+/** The instance as the normalizer's view holds it (secrets opened with the test key). */
 export function instanceRecordOf(snapshot: InstanceSnapshotMessage): InstanceRecord {
-  return {
-    id: snapshot.instanceId,
-    version: snapshot.version,
-    organizationId: snapshot.organizationId,
-    userId: snapshot.userId,
-    elementKey: snapshot.elementKey,
-    name: snapshot.name,
-    tags: snapshot.tags,
-    eventsEnabled: snapshot.eventsEnabled,
-    configuration: snapshot.configuration,
-    providerData: snapshot.providerData,
-    tokens: {},
-    updatedDate: snapshot.updatedDate,
-  };
+  return openInstanceSnapshot(snapshot, box);
 }
 
 /** What webhook-ingest publishes for a verified provider call: the parsed body, arrays under `payload`. */
