@@ -17,5 +17,6 @@ export * from './lib/kafka/kafka-message-bus';
 export * from './lib/messaging.module';
 export * from './lib/views/instance-record';
 export * from './lib/views/instance-view';
+export * from './lib/views/open-instance-snapshot';
 export * from './lib/views/instance-view.module';
 export * from './lib/views/instance-tokens-sealing';

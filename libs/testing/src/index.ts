@@ -15,3 +15,5 @@ export * from './lib/fakes/microsoftgraph';
 export * from './lib/fakes/generic';
 export * from './lib/fakes/adapter-properties';
 export * from './lib/topic-recorder';
+export * from './lib/database-targets';
+export * from './lib/fakes/fake-provider';

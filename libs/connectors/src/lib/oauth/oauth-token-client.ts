@@ -1,4 +1,5 @@
 import { connectorErrors } from '../core/connector-errors';
+import { ProviderTokens } from '../core/provider-tokens';
 import { ProviderHttpClient, parseJson } from '../http/provider-http-client';
 
 /** How a provider wants its client credentials: in the form body or as HTTP Basic. */
@@ -58,6 +59,26 @@ export async function requestTokens(http: ProviderHttpClient, call: TokenEndpoin
     throw connectorErrors.responseInvalid(call.provider, 'the token response has no access_token');
   }
   return body;
+}
+
+/**
+ * The RFC 6749 §5.1 answer as `ProviderTokens`. Fields a provider sends in another type, or
+ * empty, count as absent; `providerData` is what the adapter learned besides.
+ */
+export function providerTokensOf(
+  body: TokenResponseBody,
+  providerData: Readonly<Record<string, string>>,
+  now: Date,
+  defaultTokenType = 'bearer',
+): ProviderTokens {
+  return {
+    accessToken: body.access_token,
+    refreshToken: typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined,
+    tokenType: typeof body.token_type === 'string' && body.token_type !== '' ? body.token_type : defaultTokenType,
+    expiresAt: expiryOf(body, now),
+    scope: typeof body.scope === 'string' ? body.scope : undefined,
+    providerData,
+  };
 }
 
 /** `expires_in` seconds from now, as ISO 8601; undefined when the provider gave none. */

@@ -1,27 +1,9 @@
 import { DataSource } from 'typeorm';
-import { DEFAULT_DATABASE_URL } from '@connector-events/config';
-import { dataSourceOptions, EmbeddedPostgres, openDataSource, startEmbeddedPostgres } from '@connector-events/persistence';
-import { uniqueName } from '@connector-events/testing';
+import { dataSourceOptions, openDataSource } from '@connector-events/persistence';
+import { postgresAndPglite, uniqueName } from '@connector-events/testing';
 import { INSTANCE_SERVICE_DATABASE } from './instance-service.database';
 
-interface Target {
-  readonly name: string;
-  url(): string;
-  pgDriver?(): object;
-}
-
-let embedded: EmbeddedPostgres;
-const targets: Target[] = [
-  { name: 'PostgreSQL server', url: () => process.env['DATABASE_URL'] ?? DEFAULT_DATABASE_URL },
-  { name: 'embedded PGlite', url: () => embedded.url, pgDriver: () => embedded.pgDriver },
-];
-
-beforeAll(async () => {
-  embedded = await startEmbeddedPostgres({});
-});
-afterAll(async () => {
-  await embedded.stop();
-});
+const targets = postgresAndPglite();
 
 describe.each(targets)('instance-service migrations on $name', (target) => {
   const open = (schema: string): Promise<DataSource> =>

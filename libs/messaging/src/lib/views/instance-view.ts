@@ -5,7 +5,8 @@ import { MessageBus } from '../bus/message-bus';
 import { Subscription, on } from '../bus/subscription';
 import { InstanceSnapshotMessage } from '../contracts/instance-snapshot.message';
 import { TOPICS } from '../contracts/topics';
-import { InstanceRecord, SEALED_TOKEN_KEYS } from './instance-record';
+import { InstanceRecord } from './instance-record';
+import { openInstanceSnapshot } from './open-instance-snapshot';
 
 export type InstanceChangeListener = (id: number, record: InstanceRecord | undefined) => void | Promise<void>;
 
@@ -105,36 +106,15 @@ export class InstanceView {
 
   /** A snapshot whose secrets do not open (another SECRETS_KEY) is skipped, loudly. */
   private open(snapshot: InstanceSnapshotMessage): InstanceRecord | undefined {
-    let secrets: Record<string, string> = {};
-    if (snapshot.sealedSecrets) {
-      try {
-        secrets = this.secretBox.openRecord(snapshot.sealedSecrets, `instance:${snapshot.instanceId}`);
-      } catch (error) {
-        this.logger.error({ instanceId: snapshot.instanceId, err: String(error) }, 'cannot open the instance secrets; is SECRETS_KEY the same as instance-service?');
-        return undefined;
-      }
+    try {
+      return openInstanceSnapshot(snapshot, this.secretBox);
+    } catch (error) {
+      this.logger.error(
+        { instanceId: snapshot.instanceId, err: String(error) },
+        'cannot open the instance secrets; is SECRETS_KEY the same as instance-service?',
+      );
+      return undefined;
     }
-    const tokenKeys = new Set<string>(Object.values(SEALED_TOKEN_KEYS));
-    const configuration: Record<string, string> = { ...snapshot.configuration };
-    for (const [key, value] of Object.entries(secrets)) if (!tokenKeys.has(key)) configuration[key] = value;
-    return {
-      id: snapshot.instanceId,
-      version: snapshot.version,
-      organizationId: snapshot.organizationId,
-      userId: snapshot.userId,
-      elementKey: snapshot.elementKey,
-      name: snapshot.name,
-      tags: snapshot.tags,
-      eventsEnabled: snapshot.eventsEnabled,
-      configuration,
-      providerData: snapshot.providerData,
-      tokens: {
-        accessToken: secrets[SEALED_TOKEN_KEYS.accessToken],
-        refreshToken: secrets[SEALED_TOKEN_KEYS.refreshToken],
-        expiresAt: snapshot.tokenExpiresAt,
-      },
-      updatedDate: snapshot.updatedDate,
-    };
   }
 
   private async notify(id: number, record: InstanceRecord | undefined): Promise<void> {

@@ -1,29 +1,11 @@
 import { DataSource } from 'typeorm';
-import { DEFAULT_DATABASE_URL } from '@connector-events/config';
-import { EmbeddedPostgres, dataSourceOptions, openDataSource, startEmbeddedPostgres } from '@connector-events/persistence';
-import { uniqueName } from '@connector-events/testing';
+import { dataSourceOptions, openDataSource } from '@connector-events/persistence';
+import { postgresAndPglite, uniqueName } from '@connector-events/testing';
 import { NORMALIZER_DATABASE } from '../database/normalizer.database';
 import { NormalizationResult, StoredTokens } from './normalizer-store';
 import { PostgresNormalizerStore } from './postgres-normalizer-store';
 
-interface Target {
-  readonly name: string;
-  url(): string;
-  pgDriver?(): object;
-}
-
-let embedded: EmbeddedPostgres;
-const targets: Target[] = [
-  { name: 'PostgreSQL server', url: () => process.env['DATABASE_URL'] ?? DEFAULT_DATABASE_URL },
-  { name: 'embedded PGlite', url: () => embedded.url, pgDriver: () => embedded.pgDriver },
-];
-
-beforeAll(async () => {
-  embedded = await startEmbeddedPostgres({});
-});
-afterAll(async () => {
-  await embedded.stop();
-});
+const targets = postgresAndPglite();
 
 const result: NormalizationResult = {
   events: [{ objectType: 'files', objectId: 'id:1', eventType: 'UPDATED', elementKey: 'dropbox', hubKey: 'documents', date: '2026-01-01T00:00:00.000Z' }],

@@ -1,7 +1,7 @@
 import { CodeExchangeRequest, OAuthFlow, ProviderTokens, TokenRefreshRequest } from '../../core/provider-tokens';
 import { ProviderEndpoints } from '../../http/provider-endpoints';
 import { ProviderHttpClient } from '../../http/provider-http-client';
-import { TokenResponseBody, expiryOf, requestTokens } from '../../oauth/oauth-token-client';
+import { TokenResponseBody, providerTokensOf, requestTokens } from '../../oauth/oauth-token-client';
 import { DropboxHost } from './dropbox.descriptor';
 
 /** `POST /oauth2/token` (form); the code response names the account, which routes webhooks. */
@@ -42,13 +42,6 @@ export class DropboxOAuth implements OAuthFlow {
   }
 
   private tokens(body: TokenResponseBody, providerData: Record<string, string>): ProviderTokens {
-    return {
-      accessToken: body.access_token,
-      refreshToken: body.refresh_token,
-      tokenType: body.token_type ?? 'bearer',
-      expiresAt: expiryOf(body, this.clock()),
-      scope: body.scope,
-      providerData,
-    };
+    return providerTokensOf(body, providerData, this.clock());
   }
 }

@@ -1,7 +1,7 @@
 import { CodeExchangeRequest, OAuthFlow, ProviderTokens, TokenRefreshRequest } from '../../core/provider-tokens';
 import { ProviderEndpoints } from '../../http/provider-endpoints';
 import { ProviderHttpClient } from '../../http/provider-http-client';
-import { TokenResponseBody, expiryOf, requestTokens } from '../../oauth/oauth-token-client';
+import { TokenResponseBody, providerTokensOf, requestTokens } from '../../oauth/oauth-token-client';
 import { readPath } from '../../webhooks/webhook-json';
 import { GenericOAuthDefinition } from './generic-connector-definition';
 
@@ -57,14 +57,7 @@ export class GenericOAuth implements OAuthFlow {
   }
 
   private tokens(body: TokenResponseBody, providerData: Record<string, string>): ProviderTokens {
-    return {
-      accessToken: body.access_token,
-      refreshToken: typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : undefined,
-      tokenType: typeof body.token_type === 'string' ? body.token_type : 'bearer',
-      expiresAt: expiryOf(body, this.clock()),
-      scope: typeof body.scope === 'string' ? body.scope : undefined,
-      providerData,
-    };
+    return providerTokensOf(body, providerData, this.clock());
   }
 
   /** The listed fields that hold a string, number or boolean, as text. */

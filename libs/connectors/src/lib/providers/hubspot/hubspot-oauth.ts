@@ -3,7 +3,7 @@ import { connectorErrors } from '../../core/connector-errors';
 import { CodeExchangeRequest, OAuthFlow, ProviderTokens, TokenRefreshRequest } from '../../core/provider-tokens';
 import { ProviderEndpoints } from '../../http/provider-endpoints';
 import { ProviderHttpClient } from '../../http/provider-http-client';
-import { TokenResponseBody, expiryOf, requestTokens } from '../../oauth/oauth-token-client';
+import { TokenResponseBody, providerTokensOf, requestTokens } from '../../oauth/oauth-token-client';
 import { idText, isRecord } from '../../webhooks/webhook-json';
 import { HubSpotHost } from './hubspot.descriptor';
 
@@ -82,14 +82,7 @@ export class HubSpotOAuth implements OAuthFlow {
   }
 
   private tokens(body: TokenResponseBody, providerData: Record<string, string>): ProviderTokens {
-    return {
-      accessToken: body.access_token,
-      refreshToken: body.refresh_token,
-      tokenType: body.token_type ?? 'bearer',
-      expiresAt: expiryOf(body, this.clock()),
-      scope: scopeOf(body),
-      providerData,
-    };
+    return { ...providerTokensOf(body, providerData, this.clock()), scope: scopeOf(body) };
   }
 }
 

@@ -1,7 +1,7 @@
 import { CodeExchangeRequest, OAuthFlow, ProviderTokens, TokenRefreshRequest } from '../../core/provider-tokens';
 import { ProviderEndpoints } from '../../http/provider-endpoints';
 import { ProviderHttpClient } from '../../http/provider-http-client';
-import { TokenResponseBody, expiryOf, requestTokens } from '../../oauth/oauth-token-client';
+import { TokenResponseBody, providerTokensOf, requestTokens } from '../../oauth/oauth-token-client';
 import { MicrosoftGraphApi } from './microsoftgraph-api';
 import { MICROSOFTGRAPH_PROVIDER_DATA, scopeOf, tenantOf } from './microsoftgraph-configuration';
 import { MICROSOFTGRAPH_PROVIDER, MicrosoftGraphHost } from './microsoftgraph.descriptor';
@@ -60,13 +60,6 @@ export class MicrosoftGraphOAuth implements OAuthFlow {
   }
 
   private tokens(body: TokenResponseBody, providerData: Record<string, string>): ProviderTokens {
-    return {
-      accessToken: body.access_token,
-      refreshToken: body.refresh_token,
-      tokenType: body.token_type ?? 'Bearer',
-      expiresAt: expiryOf(body, this.clock()),
-      scope: body.scope,
-      providerData,
-    };
+    return providerTokensOf(body, providerData, this.clock(), 'Bearer');
   }
 }

@@ -2,7 +2,7 @@ import { connectorErrors } from '../../core/connector-errors';
 import { CodeExchangeRequest, OAuthFlow, ProviderTokens, TokenRefreshRequest } from '../../core/provider-tokens';
 import { ProviderEndpoints } from '../../http/provider-endpoints';
 import { ProviderHttpClient } from '../../http/provider-http-client';
-import { TokenResponseBody, expiryOf, requestTokens } from '../../oauth/oauth-token-client';
+import { TokenResponseBody, providerTokensOf, requestTokens } from '../../oauth/oauth-token-client';
 import { QuickBooksHost } from './quickbooks.descriptor';
 import { REALM_ID_KEY, isRealmId } from './quickbooks-realm';
 
@@ -61,13 +61,6 @@ export class QuickBooksOAuth implements OAuthFlow {
   }
 
   private tokens(body: TokenResponseBody, providerData: Record<string, string>): ProviderTokens {
-    return {
-      accessToken: body.access_token,
-      refreshToken: typeof body.refresh_token === 'string' && body.refresh_token ? body.refresh_token : undefined,
-      tokenType: typeof body.token_type === 'string' ? body.token_type : 'bearer',
-      expiresAt: expiryOf(body, this.clock()),
-      scope: typeof body.scope === 'string' ? body.scope : undefined,
-      providerData,
-    };
+    return providerTokensOf(body, providerData, this.clock());
   }
 }

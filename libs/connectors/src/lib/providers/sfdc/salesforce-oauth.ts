@@ -1,7 +1,7 @@
 import { connectorErrors } from '../../core/connector-errors';
 import { CodeExchangeRequest, OAuthFlow, ProviderTokens, TokenRefreshRequest } from '../../core/provider-tokens';
 import { ProviderHttpClient } from '../../http/provider-http-client';
-import { TokenResponseBody, requestTokens } from '../../oauth/oauth-token-client';
+import { TokenResponseBody, providerTokensOf, requestTokens } from '../../oauth/oauth-token-client';
 import { hmacDigest, safeEqual } from '../../webhooks/signatures';
 import { parseSalesforceIdentityUrl } from './salesforce-ids';
 import { SalesforceHosts } from './salesforce-hosts';
@@ -66,17 +66,17 @@ export class SalesforceOAuth implements OAuthFlow {
     }
     const instanceUrl = this.hosts.instanceOrigin(body['instance_url']);
     if (!instanceUrl) throw connectorErrors.responseInvalid(PROVIDER, 'the token response "instance_url" is not an https URL');
-    return {
-      accessToken: body.access_token,
-      refreshToken: typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined,
-      tokenType: typeof body.token_type === 'string' ? body.token_type : 'Bearer',
-      scope: typeof body.scope === 'string' ? body.scope : undefined,
-      providerData: {
+    // Salesforce sends no `expires_in`: sessions last as the org's policy says.
+    return providerTokensOf(
+      body,
+      {
         [SALESFORCE_PROVIDER_DATA.instanceUrl]: instanceUrl,
         [SALESFORCE_PROVIDER_DATA.organizationId]: identity.organizationId,
         [SALESFORCE_PROVIDER_DATA.userId]: identity.userId,
       },
-    };
+      new Date(),
+      'Bearer',
+    );
   }
 }
 

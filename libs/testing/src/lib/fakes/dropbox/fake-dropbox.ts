@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { FakeAnswer, FakeHttpServer, RecordedRequest } from '../fake-http-server';
-import { FakeOAuthApp, FakeOAuthAuthority, FakeTokenGrant } from '../fake-oauth-authority';
+import { FakeAnswer, RecordedRequest } from '../fake-http-server';
+import { FakeProvider } from '../fake-provider';
+import { FakeTokenGrant } from '../fake-oauth-authority';
 
 interface FakeDropboxAccount {
   readonly accountId: string;
@@ -20,9 +21,7 @@ export interface SignedDropboxWebhook {
  * `/oauth2/token`, `/2/files/list_folder/get_latest_cursor`, `/2/files/list_folder/continue`
  * (cursors, `has_more` paging, `reset` on a stale cursor), and signed webhook bodies.
  */
-export class FakeDropbox {
-  readonly server = new FakeHttpServer('Dropbox');
-  readonly oauth = new FakeOAuthAuthority({ accessTokenTtlSeconds: 14_400, rotateRefreshTokens: false, tokenPrefix: 'sl.' });
+export class FakeDropbox extends FakeProvider {
   /** Entries per `continue` page; small values exercise `has_more`. */
   pageSize = 2000;
   private readonly accounts = new Map<string, FakeDropboxAccount>();
@@ -31,22 +30,11 @@ export class FakeDropbox {
   private nextUid = 1000;
 
   constructor() {
+    super('Dropbox', { accessTokenTtlSeconds: 14_400, rotateRefreshTokens: false, tokenPrefix: 'sl.' });
     this.server
       .route('POST', '/oauth2/token', (r) => this.token(r))
       .route('POST', '/2/files/list_folder/get_latest_cursor', (r) => this.rpc(r, (account) => this.latestCursor(account)))
       .route('POST', '/2/files/list_folder/continue', (r) => this.rpc(r, (account, body) => this.continue(account, body)));
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  registerApp(app: FakeOAuthApp): FakeOAuthApp {
-    return this.oauth.registerApp(app);
   }
 
   /** A Dropbox user who authorizes the app: returns the account id and the code for the redirect. */

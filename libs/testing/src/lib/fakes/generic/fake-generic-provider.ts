@@ -1,7 +1,8 @@
 import { GenericConnectorDefinition } from '@connector-events/connectors';
 import { createHmac, randomBytes } from 'node:crypto';
-import { FakeAnswer, FakeHttpServer, RecordedRequest } from '../fake-http-server';
-import { FakeOAuthApp, FakeOAuthAuthority, FakeTokenRefusal } from '../fake-oauth-authority';
+import { FakeAnswer, RecordedRequest } from '../fake-http-server';
+import { FakeProvider } from '../fake-provider';
+import { FakeTokenRefusal } from '../fake-oauth-authority';
 
 /** A signed webhook call, ready for `inboundWebhook` or `sendWebhook`. */
 export interface SignedGenericWebhook {
@@ -26,28 +27,13 @@ const TOKEN_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' };
  * refusals with standard `{"error","error_description"}` bodies, plus signed webhook calls
  * built exactly as the definition says they are signed.
  */
-export class FakeGenericProvider {
-  readonly server: FakeHttpServer;
-  readonly oauth: FakeOAuthAuthority;
+export class FakeGenericProvider extends FakeProvider {
   readonly tokenPath: string;
 
   constructor(private readonly definition: GenericConnectorDefinition) {
-    this.server = new FakeHttpServer(definition.displayName);
-    this.oauth = new FakeOAuthAuthority({ accessTokenTtlSeconds: 3600, rotateRefreshTokens: true, tokenPrefix: `${definition.elementKey}.` });
+    super(definition.displayName, { accessTokenTtlSeconds: 3600, rotateRefreshTokens: true, tokenPrefix: `${definition.elementKey}.` });
     this.tokenPath = new URL(definition.oauth.tokenUrl).pathname;
     this.server.route('POST', this.tokenPath, (request) => this.token(request));
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  registerApp(app: FakeOAuthApp): FakeOAuthApp {
-    return this.oauth.registerApp(app);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { FakeAnswer, FakeHttpServer, RecordedRequest } from '../fake-http-server';
-import { FakeOAuthApp, FakeOAuthAuthority, FakeTokenGrant } from '../fake-oauth-authority';
+import { FakeAnswer, RecordedRequest } from '../fake-http-server';
+import { FakeProvider } from '../fake-provider';
+import { FakeOAuthApp, FakeTokenGrant } from '../fake-oauth-authority';
 import { FakeHubSpotObjectType, FakeHubSpotRecord, fakeHubSpotObjectType, searchRecords, validationError } from './fake-hubspot-crm';
 import { SignedHubSpotWebhook, signedLegacyWebhook, signedV3Webhook } from './hubspot-webhook-signer';
 
@@ -27,13 +28,7 @@ const SCOPES = ['oauth', 'crm.objects.contacts.read', 'crm.objects.companies.rea
  * its filters, sort, limits and paging; records that change queue the webhook events HubSpot
  * would send, and the calls can be signed in v3, v2 or v1.
  */
-export class FakeHubSpot {
-  readonly server = new FakeHttpServer('HubSpot');
-  /**
-   * Rotation is the stricter reading (third-party guides say the old refresh token stops
-   * working; HubSpot's reference does not say): a client must keep the one it is given.
-   */
-  readonly oauth = new FakeOAuthAuthority({ accessTokenTtlSeconds: 1800, rotateRefreshTokens: true, tokenPrefix: 'CN' });
+export class FakeHubSpot extends FakeProvider {
   /** The time records change at and events occur at; tests move it. */
   now: () => Date = () => new Date();
   /** `generic` queues `object.*` events with `objectTypeId`, as the 2024+ subscriptions do. */
@@ -50,23 +45,18 @@ export class FakeHubSpot {
   private nextAppId = 1160452;
 
   constructor() {
+    // Rotation is the stricter reading (third-party guides say the old refresh token stops
+    // working; HubSpot's reference does not say): a client must keep the one it is given.
+    super('HubSpot', { accessTokenTtlSeconds: 1800, rotateRefreshTokens: true, tokenPrefix: 'CN' });
     this.server
       .route('POST', '/oauth/v1/token', (r) => this.token(r))
       .route('GET', '/oauth/v1/access-tokens/:token', (r) => this.accessTokenInfo(r))
       .route('POST', '/crm/v3/objects/:object/search', (r) => this.authenticated(r, (portal) => this.search(portal, r)));
   }
 
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  registerApp(app: FakeOAuthApp): FakeOAuthApp {
+  override registerApp(app: FakeOAuthApp): FakeOAuthApp {
     this.apps.set(app.clientId, { app, appId: this.nextAppId++ });
-    return this.oauth.registerApp(app);
+    return super.registerApp(app);
   }
 
   /** A HubSpot user installs the app into a new portal: the portal, and the code for the redirect. */

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { FakeAnswer, FakeHttpServer, RecordedRequest } from '../fake-http-server';
-import { FakeOAuthApp, FakeOAuthAuthority, FakeTokenGrant, FakeTokenRefusal } from '../fake-oauth-authority';
+import { FakeAnswer, RecordedRequest } from '../fake-http-server';
+import { FakeProvider } from '../fake-provider';
+import { FakeOAuthApp, FakeTokenGrant, FakeTokenRefusal } from '../fake-oauth-authority';
 import { aadError, graphAnswer, graphError } from './graph-error-bodies';
 import {
   FakeGraphSubscription,
@@ -46,9 +47,7 @@ const OIDC_SCOPES = new Set(['offline_access', 'openid', 'profile', 'email']);
  * and lifecycle URLs with a `?validationToken=` POST before it answers, and enforces
  * lifetimes, clientState and uniqueness. It also sends change and lifecycle notifications.
  */
-export class FakeMicrosoftGraph {
-  readonly server = new FakeHttpServer('Microsoft Graph');
-  readonly oauth = new FakeOAuthAuthority({ accessTokenTtlSeconds: 3599, rotateRefreshTokens: true, tokenPrefix: 'eyJ0eXAi.' });
+export class FakeMicrosoftGraph extends FakeProvider {
   readonly tenantId = randomUUID();
   readonly tenantDomain = 'contoso.onmicrosoft.com';
   readonly validations: FakeGraphValidation[] = [];
@@ -59,6 +58,7 @@ export class FakeMicrosoftGraph {
   private readonly validationTimeoutMs: number;
 
   constructor(options: FakeMicrosoftGraphOptions = {}) {
+    super('Microsoft Graph', { accessTokenTtlSeconds: 3599, rotateRefreshTokens: true, tokenPrefix: 'eyJ0eXAi.' });
     this.allowHttp = options.allowHttp ?? false;
     this.validationTimeoutMs = options.validationTimeoutMs ?? 10_000;
     this.server
@@ -71,17 +71,9 @@ export class FakeMicrosoftGraph {
       .route('DELETE', '/v1.0/subscriptions/:id', (r) => this.authorized(r, (grant) => this.deleteSubscription(r, grant)));
   }
 
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  registerApp(app: FakeOAuthApp): FakeOAuthApp {
+  override registerApp(app: FakeOAuthApp): FakeOAuthApp {
     this.apps.set(app.clientId, app);
-    return this.oauth.registerApp(app);
+    return super.registerApp(app);
   }
 
   /** A user of the fake tenant who consents to the app: the user and the code for the redirect. */

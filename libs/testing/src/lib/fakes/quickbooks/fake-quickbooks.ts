@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { FakeAnswer, FakeHttpServer, RecordedRequest } from '../fake-http-server';
-import { FakeOAuthApp, FakeOAuthAuthority } from '../fake-oauth-authority';
+import { FakeAnswer, RecordedRequest } from '../fake-http-server';
+import { FakeProvider } from '../fake-provider';
 
 /** What can happen to an entity, as Intuit names it in legacy webhook bodies. */
 export type FakeQuickBooksOperation = 'Create' | 'Update' | 'Delete' | 'Merge' | 'Void' | 'Emailed';
@@ -64,9 +64,7 @@ const PAST_TENSE: Record<FakeQuickBooksOperation, string> = {
  * look-back, 1,000 objects, deleted entities as `status: Deleted`, Intuit's fault bodies), and
  * webhook deliveries in both formats, signed with the app's verifier token.
  */
-export class FakeQuickBooks {
-  readonly server = new FakeHttpServer('QuickBooks');
-  readonly oauth = new FakeOAuthAuthority({ accessTokenTtlSeconds: 3600, rotateRefreshTokens: true, tokenPrefix: 'qbo.' });
+export class FakeQuickBooks extends FakeProvider {
   /** The company's time zone for the dates in answers, minutes east of UTC (US Pacific, summer). */
   utcOffsetMinutes = -420;
   clock: () => Date = () => new Date();
@@ -76,21 +74,10 @@ export class FakeQuickBooks {
   private readonly source = `intuit.${randomBytes(32).toString('base64')}`;
 
   constructor() {
+    super('QuickBooks', { accessTokenTtlSeconds: 3600, rotateRefreshTokens: true, tokenPrefix: 'qbo.' });
     this.server
       .route('POST', '/oauth2/v1/tokens/bearer', (r) => this.token(r))
       .route('GET', '/v3/company/:realmId/cdc', (r) => this.changeDataCapture(r));
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
-  registerApp(app: FakeOAuthApp): FakeOAuthApp {
-    return this.oauth.registerApp(app);
   }
 
   /** A user connects a company to the app: its realm id and the code sent on the redirect with it. */

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { FakeAnswer, FakeHttpServer, RecordedRequest } from '../fake-http-server';
-import { FakeOAuthApp, FakeOAuthAuthority } from '../fake-oauth-authority';
+import { FakeAnswer, RecordedRequest } from '../fake-http-server';
+import { FakeProvider } from '../fake-provider';
+import { FakeOAuthApp } from '../fake-oauth-authority';
 import {
   FakeSalesforceObjectType,
   canonicalFieldName,
@@ -75,9 +76,7 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
  * - Bearer auth: `401 [{"errorCode":"INVALID_SESSION_ID"}]`.
  * Plus helpers to change records and to build the Apex-trigger webhook calls.
  */
-export class FakeSalesforce {
-  readonly server = new FakeHttpServer('Salesforce');
-  readonly oauth = new FakeOAuthAuthority({ accessTokenTtlSeconds: 7200, rotateRefreshTokens: false, tokenPrefix: '00D!' });
+export class FakeSalesforce extends FakeProvider {
   /** Records per query batch unless `Sforce-Query-Options: batchSize=` says otherwise; small values exercise paging. */
   batchSize = 2000;
   /** The fake's "now": record dates, replication windows. */
@@ -87,6 +86,7 @@ export class FakeSalesforce {
   private readonly cursors = new Map<string, FakeQueryCursor>();
 
   constructor() {
+    super('Salesforce', { accessTokenTtlSeconds: 7200, rotateRefreshTokens: false, tokenPrefix: '00D!' });
     const data = '/services/data/:version';
     this.server
       .route('POST', '/services/oauth2/token', (r) => this.token(r))
@@ -98,18 +98,10 @@ export class FakeSalesforce {
       .route('GET', `${data}/sobjects/:type/deleted`, (r) => this.api(r, (org) => this.replication(r, org, 'deleted')));
   }
 
-  start(): Promise<string> {
-    return this.server.start();
-  }
-
-  close(): Promise<void> {
-    return this.server.close();
-  }
-
   /** A connected app: consumer key and secret, callback URL. */
-  registerApp(app: FakeOAuthApp): FakeOAuthApp {
+  override registerApp(app: FakeOAuthApp): FakeOAuthApp {
     this.apps.set(app.clientId, app);
-    return this.oauth.registerApp(app);
+    return super.registerApp(app);
   }
 
   /** An org whose user authorizes the app: its ids and the code for the redirect. */
