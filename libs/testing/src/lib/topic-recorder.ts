@@ -1,6 +1,7 @@
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_KAFKA_BROKERS } from '@connector-events/config';
 import { uniqueName } from './unique-name';
+import { waitFor } from './wait-for';
 
 export interface RecordedMessage {
   readonly key: string | null;
@@ -32,7 +33,14 @@ export class TopicRecorder {
     await admin.connect();
     const startOffsets = new Map<number, bigint>();
     try {
-      for (const { partition, offset } of await admin.fetchTopicOffsets(this.topic)) startOffsets.set(partition, BigInt(offset));
+      // A topic created a moment ago (a fresh broker) can answer "does not host this
+      // topic-partition" until its leaders are elected: ask again for a while.
+      const offsets = await waitFor(() => admin.fetchTopicOffsets(this.topic).catch(() => undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        what: `the offsets of ${this.topic}`,
+      });
+      for (const { partition, offset } of offsets) startOffsets.set(partition, BigInt(offset));
     } finally {
       await admin.disconnect();
     }

@@ -28,6 +28,7 @@ export interface KafkaMessageBusOptions {
 }
 
 const HEALTH_TIMEOUT_MS = 3_000;
+const END_OFFSETS_PATIENCE_MS = 15_000;
 
 /** {@link MessageBus} over Apache Kafka with kafkajs. */
 export class KafkaMessageBus implements MessageBus {
@@ -140,9 +141,21 @@ export class KafkaMessageBus implements MessageBus {
     });
   }
 
+  /**
+   * A topic created a moment ago (`start` on a fresh broker) may still answer "does not host
+   * this topic-partition", which kafkajs does not retry: ask again for a few seconds.
+   */
   async endOffsets(topic: AnyTopicContract): Promise<Map<number, bigint>> {
-    const offsets = await this.admin.fetchTopicOffsets(topic.name);
-    return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
+    const deadline = Date.now() + END_OFFSETS_PATIENCE_MS;
+    for (;;) {
+      try {
+        const offsets = await this.admin.fetchTopicOffsets(topic.name);
+        return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   }
 
   async health(): Promise<BusHealth> {
