@@ -84,14 +84,16 @@ export async function startGroupAtEndOfRawEvents(groupId: string): Promise<void>
     if (!topics.includes(TOPICS.rawEvents.name)) return;
     await waitFor(
       async () => {
-        const ends = await admin.fetchTopicOffsets(TOPICS.rawEvents.name);
+        // A topic another test created a moment ago may not be hosted yet: ask again.
+        const ends = await admin.fetchTopicOffsets(TOPICS.rawEvents.name).catch(() => undefined);
+        if (!ends) return undefined;
         const partitions = ends.map(({ partition, high }) => ({ partition, offset: high }));
         return admin.setOffsets({ groupId, topic: TOPICS.rawEvents.name, partitions }).then(
           () => true,
           () => undefined,
         );
       },
-      { timeoutMs: 60_000, intervalMs: 1_000, what: `consumer group ${groupId} to have no members` },
+      { timeoutMs: 60_000, intervalMs: 1_000, what: `the offsets of ${TOPICS.rawEvents.name} and consumer group ${groupId} to have no members` },
     );
   } finally {
     await admin.disconnect();
