@@ -27,9 +27,24 @@ export async function provisionTopics(
   try {
     await admin.createTopics({ topics: missing, waitForLeaders: true });
   } catch (error) {
-    // Another service may have created them a moment ago; that is fine.
-    const now = new Set(await admin.listTopics());
-    if (missing.some((t) => !now.has(t.topic))) throw error;
+    // Another service may be creating them at this very moment (services starting together on
+    // a fresh broker): that is fine once they exist and their partitions are hosted.
+    if (!(await hostedWithin(admin, missing.map((t) => t.topic), HOSTED_PATIENCE_MS))) throw error;
   }
   return missing.map((t) => t.topic);
+}
+
+const HOSTED_PATIENCE_MS = 30_000;
+
+async function hostedWithin(admin: Admin, topics: readonly string[], patienceMs: number): Promise<boolean> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const listed = new Set(await admin.listTopics());
+    if (topics.every((topic) => listed.has(topic))) {
+      const hosted = await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic).then(() => true, () => false)));
+      if (hosted.every(Boolean)) return true;
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
