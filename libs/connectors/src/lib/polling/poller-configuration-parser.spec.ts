@@ -156,6 +156,13 @@ describe('parsePollerConfiguration', () => {
       expect(problemsOf(parsePollerConfiguration(value))).toEqual([expect.stringContaining(problem)]);
     });
 
+    it('null fields count as not set (found by the mutation property)', () => {
+      const result = parsePollerConfiguration({ contacts: { ...hubSpotContacts, method: null, nextPagePath: null, datesConfiguration: { ...hubSpotContacts.datesConfiguration, createdDateField: null } } });
+      const { method: _method, nextPagePath: _nextPagePath, ...withoutThem } = hubSpotContacts;
+      expect(result).toEqual(parsePollerConfiguration({ contacts: { ...withoutThem, datesConfiguration: { ...hubSpotContacts.datesConfiguration, createdDateField: undefined } } }));
+      expect(result.ok).toBe(true);
+    });
+
     it('a circular object', () => {
       const value: Record<string, unknown> = {};
       value['self'] = value;

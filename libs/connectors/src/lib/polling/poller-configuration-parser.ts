@@ -129,8 +129,9 @@ function meaningProblems(resource: PollerResourceConfiguration): string[] {
   return problems;
 }
 
+/** Keeps the named fields; a null field counts as not set, as the decorators' @IsOptional treats it. */
 function pick(value: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.filter((key) => Object.hasOwn(value, key)).map((key) => [key, value[key]]));
+  return Object.fromEntries(keys.filter((key) => Object.hasOwn(value, key) && value[key] !== null).map((key) => [key, value[key]]));
 }
 
 function tooLarge(): string {
