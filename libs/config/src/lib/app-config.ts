@@ -1,4 +1,5 @@
 import { LogLevel } from './log-level';
+import { NotifierSettings } from './notifier-settings';
 import { ServiceName } from './service-name';
 
 /** The validated, defaulted configuration a process runs with. */
@@ -29,6 +30,8 @@ export interface AppConfig {
   readonly webhookMaxBodyBytes: number;
   /** The normalizer's Kafka consumer group: replicas share it; a second deployment reading the same raw topic needs its own. */
   readonly normalizerConsumerGroup: string;
+  /** Delivery to callback URLs: retries, timeouts, concurrency, private networks. */
+  readonly notifier: NotifierSettings;
   /** Absolute path of a JSON array of generic connector definitions, when set. */
   readonly connectorDefinitionsFile?: string;
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { AppConfig } from './app-config';
 import { ConfigValidationError } from './config-validation.error';
 import { EnvironmentVariables } from './environment-variables';
+import { readNotifierSettings } from './notifier-settings';
 import { readProviderBaseUrls } from './provider-base-urls';
 import { parseSecretsKey } from './secrets-key';
 import { DEFAULT_PORTS, ServiceName } from './service-name';
@@ -38,6 +39,8 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
 
   const providers = readProviderBaseUrls(env);
   problems.push(...providers.problems);
+  const notifier = readNotifierSettings(env);
+  problems.push(...notifier.problems);
 
   if (problems.length > 0 || secretsKey === undefined) throw new ConfigValidationError(problems);
 
@@ -70,6 +73,7 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
     dataDir: path.resolve(vars.DATA_DIR ?? '.data'),
     webhookMaxBodyBytes: vars.WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES,
     normalizerConsumerGroup: vars.NORMALIZER_CONSUMER_GROUP ?? 'normalizer',
+    notifier: notifier.settings,
     ...(vars.CONNECTOR_DEFINITIONS_FILE ? { connectorDefinitionsFile: path.resolve(vars.CONNECTOR_DEFINITIONS_FILE) } : {}),
   };
 }
