@@ -10,6 +10,7 @@ export * from './lib/contracts/delivery-attempt.message';
 export * from './lib/contracts/event-object.message';
 export * from './lib/contracts/instance-snapshot.message';
 export * from './lib/contracts/instance-tokens.message';
+export * from './lib/contracts/notifier-command.message';
 export * from './lib/contracts/topic-contract';
 export * from './lib/contracts/topics';
 export * from './lib/in-process/in-process-message-bus';

@@ -71,6 +71,14 @@ const samples: Record<string, object> = {
     statusCode: 200,
     durationMs: 12,
   },
+  [TOPICS.notifierCommands.name]: {
+    commandId: '3f1c1f8e-8a43-4d5e-9b1a-0c6f7f3d2a10',
+    command: 'REDELIVER_EVENT',
+    organizationId: 7,
+    instanceId: 42,
+    eventId: 'e-1',
+    requestedAt: '2026-11-23T10:00:02.000Z',
+  },
 };
 
 describe('topic contracts', () => {
@@ -82,6 +90,7 @@ describe('topic contracts', () => {
       'oc.events.notifications.v1',
       'oc.events.objects.v1',
       'oc.deliveries.v1',
+      'oc.notifier.commands.v1',
     ]);
     expect(ALL_TOPICS.filter((t) => t.compacted).map((t) => t.name)).toEqual(['oc.instances.v1']);
     expect(deadLetterTopicOf('oc.events.raw.v1')).toBe('oc.events.raw.v1.dlq');

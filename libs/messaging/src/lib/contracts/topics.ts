@@ -3,6 +3,7 @@ import { DeliveryAttemptMessage } from './delivery-attempt.message';
 import { EventObjectMessage } from './event-object.message';
 import { InstanceSnapshotMessage } from './instance-snapshot.message';
 import { InstanceTokensMessage } from './instance-tokens.message';
+import { NotifierCommandMessage } from './notifier-command.message';
 import { AnyTopicContract, defineTopic } from './topic-contract';
 
 /** The topics of the architecture; every one is keyed by instance id. */
@@ -48,6 +49,14 @@ export const TOPICS = {
     compacted: false,
     description: 'Every attempt to deliver a notification to a callback URL.',
     keyOf: (m) => String(m.instanceId),
+  }),
+  notifierCommands: defineTopic({
+    name: 'oc.notifier.commands.v1',
+    messageType: NotifierCommandMessage,
+    compacted: false,
+    description: 'Redelivery and failure-policy commands from the API to the notifier.',
+    // Organization-wide commands have no instance; they are keyed by organization instead.
+    keyOf: (m) => (m.instanceId === undefined ? `organization:${m.organizationId}` : String(m.instanceId)),
   }),
 } as const;
 
