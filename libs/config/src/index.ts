@@ -6,6 +6,7 @@ export * from './lib/known-variables';
 export * from './lib/load-config';
 export * from './lib/log-level';
 export * from './lib/notifier-settings';
+export * from './lib/poller-settings';
 export * from './lib/secrets-key';
 export * from './lib/service-name';
 export * from './lib/webhook-body-limit';

@@ -1,5 +1,6 @@
 import { LogLevel } from './log-level';
 import { NotifierSettings } from './notifier-settings';
+import { PollerSettings } from './poller-settings';
 import { ServiceName } from './service-name';
 
 /** The validated, defaulted configuration a process runs with. */
@@ -32,6 +33,8 @@ export interface AppConfig {
   readonly normalizerConsumerGroup: string;
   /** Delivery to callback URLs: retries, timeouts, concurrency, private networks. */
   readonly notifier: NotifierSettings;
+  /** Polling schedule: the length of a poller minute, concurrency per provider, the instance tag it polls. */
+  readonly poller: PollerSettings;
   /** Absolute path of a JSON array of generic connector definitions, when set. */
   readonly connectorDefinitionsFile?: string;
 }

@@ -5,6 +5,7 @@ import { AppConfig } from './app-config';
 import { ConfigValidationError } from './config-validation.error';
 import { EnvironmentVariables } from './environment-variables';
 import { readNotifierSettings } from './notifier-settings';
+import { readPollerSettings } from './poller-settings';
 import { readProviderBaseUrls } from './provider-base-urls';
 import { parseSecretsKey } from './secrets-key';
 import { DEFAULT_PORTS, ServiceName } from './service-name';
@@ -41,6 +42,8 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
   problems.push(...providers.problems);
   const notifier = readNotifierSettings(env);
   problems.push(...notifier.problems);
+  const poller = readPollerSettings(env);
+  problems.push(...poller.problems);
 
   if (problems.length > 0 || secretsKey === undefined) throw new ConfigValidationError(problems);
 
@@ -74,6 +77,7 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
     webhookMaxBodyBytes: vars.WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES,
     normalizerConsumerGroup: vars.NORMALIZER_CONSUMER_GROUP ?? 'normalizer',
     notifier: notifier.settings,
+    poller: poller.settings,
     ...(vars.CONNECTOR_DEFINITIONS_FILE ? { connectorDefinitionsFile: path.resolve(vars.CONNECTOR_DEFINITIONS_FILE) } : {}),
   };
 }
