@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     SECRETS_KEY: secrets.secretsKey,
     BOOTSTRAP_ORGANIZATION_SECRET: secrets.organizationSecret,
     BOOTSTRAP_USER_SECRET: secrets.userSecret,
+    // One machine, callbacks usually on it too (a local receiver); distributed deployments refuse them.
+    CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
     ...process.env,
     DATABASE_URL: database.url,
     DATA_DIR: dataDir,
