@@ -8,4 +8,9 @@ export interface PollingDefinitions {
   readonly defaultObjects: readonly string[];
   /** The default configuration for the given objects; unknown objects are a configuration error. */
   configuration(objects?: readonly string[]): PollerConfiguration;
+  /**
+   * The base the resource URLs (and relative next-page URLs) are relative to, for an instance's
+   * provider data: the provider's API host, or `PROVIDER_BASE_URL_<KEY>` when set.
+   */
+  apiBaseUrl(providerData: Readonly<Record<string, string>>): string;
 }

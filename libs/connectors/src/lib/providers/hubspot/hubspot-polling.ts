@@ -1,5 +1,6 @@
 import { connectorErrors } from '../../core/connector-errors';
 import { PollerConfiguration, PollerResourceConfiguration } from '../../polling/poller-resource-configuration';
+import { ProviderEndpoints } from '../../http/provider-endpoints';
 import { PollingDefinitions } from '../../polling/polling-definitions';
 import { HubSpotObject, hubSpotObjectNamed } from './hubspot-objects';
 
@@ -37,6 +38,12 @@ const SEARCH_INDEX_LAG = 60;
 export class HubSpotPolling implements PollingDefinitions {
   readonly objects: readonly string[] = POLLED_OBJECTS;
   readonly defaultObjects: readonly string[] = DEFAULT_OBJECTS;
+
+  constructor(private readonly endpoints: ProviderEndpoints<'api'>) {}
+
+  apiBaseUrl(): string {
+    return this.endpoints.url('api', '');
+  }
 
   configuration(objects?: readonly string[]): PollerConfiguration {
     const wanted = objects && objects.length > 0 ? [...new Set(objects)] : DEFAULT_OBJECTS;

@@ -14,7 +14,7 @@ export const HUBSPOT_CONNECTOR: ConnectorModule = {
       descriptor: HUBSPOT_DESCRIPTOR,
       oauth: new HubSpotOAuth(http, endpoints, clock),
       webhook: new HubSpotWebhook(new EventObjectFactory(HUBSPOT_DESCRIPTOR)),
-      polling: new HubSpotPolling(),
+      polling: new HubSpotPolling(endpoints),
     };
   },
 };

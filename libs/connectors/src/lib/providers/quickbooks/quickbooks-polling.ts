@@ -24,7 +24,8 @@ const INTUIT_DATE_FORMAT = "yyyy-MM-dd'T'HH:mm:ssXXX";
  * instance's provider data by the poller; `${gmtDate:…}` is the Open Connectors placeholder for
  * the last poll time, written in GMT so the offset is `Z` and needs no URL escaping.
  */
-export const QUICKBOOKS_POLLING: PollingDefinitions = {
+/** What QuickBooks polls; the connector adds the API host (`apiBaseUrl`). */
+export const QUICKBOOKS_POLLING: Omit<PollingDefinitions, 'apiBaseUrl'> = {
   objects: Object.keys(POLLED_ENTITIES),
   defaultObjects: ['customers', 'invoices', 'payments'],
   configuration(objects?: readonly string[]): PollerConfiguration {

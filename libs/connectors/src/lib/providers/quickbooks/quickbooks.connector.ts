@@ -14,7 +14,7 @@ export const QUICKBOOKS_CONNECTOR: ConnectorModule = {
       descriptor: QUICKBOOKS_DESCRIPTOR,
       oauth: new QuickBooksOAuth(http, endpoints, clock),
       webhook: new QuickBooksWebhook(new EventObjectFactory(QUICKBOOKS_DESCRIPTOR)),
-      polling: QUICKBOOKS_POLLING,
+      polling: { ...QUICKBOOKS_POLLING, apiBaseUrl: () => endpoints.url('api', '') },
     };
   },
 };
