@@ -38,6 +38,11 @@ interface Route {
  */
 export class FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
+  /**
+   * Runs before the routes: an answer it gives (a 429, a hang) replaces the provider's, so tests
+   * can make a provider throttle or stall; `undefined` lets the request through.
+   */
+  intercept?: (request: RecordedRequest) => FakeAnswer | Promise<FakeAnswer> | undefined;
   private readonly routes: Route[] = [];
   private server?: Server;
   private url?: string;
@@ -106,7 +111,10 @@ export class FakeHttpServer {
         params: found?.params ?? {},
       };
       this.requests.push(request);
-      const answer = found
+      const intercepted = this.intercept?.(request);
+      const answer = intercepted
+        ? await intercepted
+        : found
         ? await found.route.handler(request)
         : { status: 404, json: { message: `${this.providerName} fake: no route ${method} ${url.pathname}` } };
       send(res, answer);
