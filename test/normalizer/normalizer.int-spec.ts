@@ -155,6 +155,31 @@ describe('normalizer over Kafka and PostgreSQL', () => {
     for (const object of objects.map((m) => m.value as EventObjectMessage)) expect(object.eventId).toBe(pageOf.get(object.event.objectId));
   });
 
+  it('carries a 3 MiB HubSpot batch (three times Kafka\'s default record limit) through to notifications that repeat it whole', async () => {
+    const { portal } = hubspot.installApp(HUBSPOT_APP.clientId);
+    for (let i = 0; i < 25; i++) hubspot.createRecord(portal.portalId, 'contacts', { email: `big${i}@example.com` });
+    const events = (JSON.parse(hubspot.webhookV3(HUBSPOT_APP.clientSecret).body) as Record<string, unknown>[]).map((event) => ({
+      ...event,
+      padding: 'x'.repeat(128 * 1024),
+    }));
+    const body = JSON.stringify(events);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(3 * 1024 * 1024);
+    const id = await provision(
+      instanceSnapshot({
+        id: testInstanceId(),
+        elementKey: 'hubspot',
+        configuration: { 'oauth.api.key': HUBSPOT_APP.clientId },
+        secrets: { 'oauth.api.secret': HUBSPOT_APP.clientSecret },
+        providerData: { hub_id: String(portal.portalId) },
+      }),
+    );
+    await send(webhookRawEvent(id, 'hubspot', body));
+
+    const pages = await waitForNotifications(id, 2);
+    expect(pages.map((page) => page.message.events.length).sort()).toEqual([20, 5]);
+    for (const page of pages) expect(page.message.raw).toEqual({ payload: events });
+  }, 90_000);
+
   it('turns a QuickBooks webhook into its notification, republishes a redelivery under the same ids, and drops an Intuit retry', async () => {
     const { realmId } = quickbooks.connectCompany(QUICKBOOKS_APP.clientId);
     const invoice = quickbooks.createEntity(realmId, 'Invoice', { TotalAmt: 120 });

@@ -12,6 +12,8 @@ export interface AppConfig {
     readonly brokers: readonly string[];
     readonly topicPartitions: number;
     readonly clientId: string;
+    /** `max.message.bytes` of every topic, from {@link kafkaMaxMessageBytesFor}. */
+    readonly maxMessageBytes: number;
   };
   readonly database: {
     readonly url: string;

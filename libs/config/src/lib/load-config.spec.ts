@@ -28,7 +28,7 @@ describe('loadConfig', () => {
         providerBaseUrls: {},
       }),
     );
-    expect(config.kafka).toEqual({ brokers: ['127.0.0.1:9092'], topicPartitions: 6, clientId: 'connector-events-poller' });
+    expect(config.kafka).toEqual({ brokers: ['127.0.0.1:9092'], topicPartitions: 6, clientId: 'connector-events-poller', maxMessageBytes: 16 * 1024 * 1024 });
     expect(config.database).toEqual({ url: DEFAULT_DATABASE_URL, poolSize: 10 });
     expect(config.secretsKey.equals(key)).toBe(true);
     expect(config.bootstrap).toBeUndefined();

@@ -9,7 +9,7 @@ import { readPollerSettings } from './poller-settings';
 import { readProviderBaseUrls } from './provider-base-urls';
 import { parseSecretsKey } from './secrets-key';
 import { DEFAULT_PORTS, ServiceName } from './service-name';
-import { DEFAULT_WEBHOOK_MAX_BODY_BYTES } from './webhook-body-limit';
+import { DEFAULT_WEBHOOK_MAX_BODY_BYTES, kafkaMaxMessageBytesFor } from './webhook-body-limit';
 
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 export const DEFAULT_DATABASE_URL =
@@ -48,6 +48,7 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
   if (problems.length > 0 || secretsKey === undefined) throw new ConfigValidationError(problems);
 
   const port = vars.PORT ?? DEFAULT_PORTS[service];
+  const webhookMaxBodyBytes = vars.WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
   const ingestPort = service === 'embedded' ? port : DEFAULT_PORTS['webhook-ingest'];
   return {
     service,
@@ -57,6 +58,7 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
       brokers: (vars.KAFKA_BROKERS ?? DEFAULT_KAFKA_BROKERS).split(','),
       topicPartitions: vars.KAFKA_TOPIC_PARTITIONS ?? 6,
       clientId: `connector-events-${service}`,
+      maxMessageBytes: kafkaMaxMessageBytesFor(webhookMaxBodyBytes),
     },
     database: {
       url: vars.DATABASE_URL ?? DEFAULT_DATABASE_URL,
@@ -74,7 +76,7 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
       : {}),
     providerBaseUrls: providers.urls,
     dataDir: path.resolve(vars.DATA_DIR ?? '.data'),
-    webhookMaxBodyBytes: vars.WEBHOOK_MAX_BODY_BYTES ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+    webhookMaxBodyBytes,
     normalizerConsumerGroup: vars.NORMALIZER_CONSUMER_GROUP ?? 'normalizer',
     notifier: notifier.settings,
     poller: poller.settings,

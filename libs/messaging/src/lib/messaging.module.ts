@@ -43,6 +43,7 @@ export class MessagingModule {
                   brokers: config.kafka.brokers,
                   clientId: config.kafka.clientId,
                   topicPartitions: config.kafka.topicPartitions,
+                  maxMessageBytes: config.kafka.maxMessageBytes,
                   onFatal: exitOnFatal,
                 })
               : new InProcessMessageBus({ topicPartitions: config.kafka.topicPartitions }),

@@ -62,7 +62,7 @@ const optionsToken = { token: NORMALIZATION_OPTIONS, optional: true };
     },
     {
       provide: RawEventNormalizer,
-      inject: [InstanceLookup, ConnectorRegistry, NORMALIZER_STORE, InstanceSessions, MESSAGE_BUS, NormalizerMetrics],
+      inject: [InstanceLookup, ConnectorRegistry, NORMALIZER_STORE, InstanceSessions, MESSAGE_BUS, NormalizerMetrics, APP_CONFIG],
       useFactory: (
         instances: InstanceLookup,
         connectors: ConnectorRegistry,
@@ -70,7 +70,9 @@ const optionsToken = { token: NORMALIZATION_OPTIONS, optional: true };
         sessions: InstanceSessions,
         bus: MessageBus,
         metrics: NormalizerMetrics,
-      ) => new RawEventNormalizer({ instances, connectors, store, sessions, publisher: new NotificationPublisher(bus), metrics }),
+        config: AppConfig,
+      ) =>
+        new RawEventNormalizer({ instances, connectors, store, sessions, publisher: new NotificationPublisher(bus, config.kafka.maxMessageBytes), metrics }),
     },
   ],
   exports: [NormalizerMetrics],

@@ -16,6 +16,8 @@ export interface KafkaMessageBusOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly topicPartitions: number;
+  /** The largest record a topic takes (`max.message.bytes`); consumers fetch at least this much per partition. */
+  readonly maxMessageBytes?: number;
   /** Partitions one consumer works on at once; order within a partition is always kept. */
   readonly partitionsConsumedConcurrently?: number;
   readonly retry?: RetryPolicy;
@@ -28,6 +30,7 @@ export interface KafkaMessageBusOptions {
 }
 
 const HEALTH_TIMEOUT_MS = 3_000;
+const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const END_OFFSETS_PATIENCE_MS = 15_000;
 
 /** {@link MessageBus} over Apache Kafka with kafkajs. */
@@ -55,9 +58,16 @@ export class KafkaMessageBus implements MessageBus {
     this.admin = this.kafka.admin();
   }
 
+  private get maxMessageBytes(): number {
+    return this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
   async start(topics: readonly AnyTopicContract[]): Promise<void> {
     await this.admin.connect();
-    const created = await provisionTopics(this.admin, topics, this.options.topicPartitions);
+    const created = await provisionTopics(this.admin, topics, {
+      partitions: this.options.topicPartitions,
+      maxMessageBytes: this.maxMessageBytes,
+    });
     if (created.length > 0) this.logger.log({ topics: created }, 'created Kafka topics');
     await this.producer.connect();
   }
@@ -74,6 +84,8 @@ export class KafkaMessageBus implements MessageBus {
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      maxBytesPerPartition: this.maxMessageBytes,
+      maxBytes: Math.max(10 * 1024 * 1024, this.maxMessageBytes),
     });
     let stopping = false;
     const dispatcher = new MessageDispatcher(

@@ -1,27 +1,32 @@
-import { Admin, ITopicConfig } from 'kafkajs';
+import { Admin, ConfigResourceTypes, ITopicConfig } from 'kafkajs';
 import { AnyTopicContract, deadLetterTopicOf } from '../contracts/topic-contract';
+
+export interface TopicProvisioning {
+  readonly partitions: number;
+  /** `max.message.bytes` of every topic: the broker's 1 MiB default is below the webhook body limit. */
+  readonly maxMessageBytes: number;
+}
 
 /**
  * Creates the missing topics and their dead-letter topics. Auto-creation stays off on the
- * broker, so partition counts and compaction are always what the contracts say.
+ * broker, so partition counts, compaction and record size limits are always what the
+ * contracts say; an existing topic whose record size limit is too small is raised.
  */
-export async function provisionTopics(
-  admin: Admin,
-  topics: readonly AnyTopicContract[],
-  partitions: number,
-): Promise<string[]> {
+export async function provisionTopics(admin: Admin, topics: readonly AnyTopicContract[], provisioning: TopicProvisioning): Promise<string[]> {
   const { brokers } = await admin.describeCluster();
   const replicationFactor = Math.min(3, brokers.length);
   const existing = new Set(await admin.listTopics());
+  const sizeLimit = { name: 'max.message.bytes', value: String(provisioning.maxMessageBytes) };
   const wanted: ITopicConfig[] = topics.flatMap((topic) => [
     {
       topic: topic.name,
-      numPartitions: partitions,
+      numPartitions: provisioning.partitions,
       replicationFactor,
-      configEntries: topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      configEntries: [...(topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []), sizeLimit],
     },
-    { topic: deadLetterTopicOf(topic.name), numPartitions: 1, replicationFactor },
+    { topic: deadLetterTopicOf(topic.name), numPartitions: 1, replicationFactor, configEntries: [sizeLimit] },
   ]);
+  await raiseSizeLimits(admin, wanted.filter((t) => existing.has(t.topic)), provisioning.maxMessageBytes);
   const missing = wanted.filter((t) => !existing.has(t.topic));
   if (missing.length === 0) return [];
   try {
@@ -35,6 +40,29 @@ export async function provisionTopics(
 }
 
 const HOSTED_PATIENCE_MS = 30_000;
+
+/**
+ * Topics created before the limit existed (or with a smaller one) get it raised. AlterConfigs
+ * replaces a topic's whole configuration, so the request carries every entry the contract sets.
+ */
+async function raiseSizeLimits(admin: Admin, topics: readonly ITopicConfig[], maxMessageBytes: number): Promise<void> {
+  if (topics.length === 0) return;
+  const described = await admin.describeConfigs({
+    resources: topics.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.topic, configNames: ['max.message.bytes'] })),
+    includeSynonyms: false,
+  });
+  const tooSmall = new Set(
+    described.resources
+      .filter((resource) => Number(resource.configEntries.find((entry) => entry.configName === 'max.message.bytes')?.configValue ?? 0) < maxMessageBytes)
+      .map((resource) => resource.resourceName),
+  );
+  const raise = topics.filter((t) => tooSmall.has(t.topic));
+  if (raise.length === 0) return;
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: raise.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.topic, configEntries: t.configEntries ?? [] })),
+  });
+}
 
 async function hostedWithin(admin: Admin, topics: readonly string[], patienceMs: number): Promise<boolean> {
   const deadline = Date.now() + patienceMs;

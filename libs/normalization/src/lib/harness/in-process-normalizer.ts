@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_WEBHOOK_MAX_BODY_BYTES, kafkaMaxMessageBytesFor } from '@connector-events/config';
 import { ConnectorRegistry, createConnectorRegistry } from '@connector-events/connectors';
 import { RawEvent } from '@connector-events/event-schema';
 import { InstanceRecord, MessageBus } from '@connector-events/messaging';
@@ -53,7 +54,7 @@ export function createInProcessNormalizer(options: InProcessNormalizerOptions): 
     connectors,
     store,
     sessions: new InstanceSessions(store, bus, new SecretBox(options.secretsKey ?? randomBytes(32))),
-    publisher: new NotificationPublisher(bus),
+    publisher: new NotificationPublisher(bus, kafkaMaxMessageBytesFor(DEFAULT_WEBHOOK_MAX_BODY_BYTES)),
     metrics,
   });
   return { normalize: (raw) => normalizer.normalize(raw), metrics, bus };

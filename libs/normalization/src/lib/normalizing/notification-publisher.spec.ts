@@ -4,6 +4,9 @@ import { EncodingOnlyBus } from '../harness/encoding-only-bus';
 import { eventObjectMessages, notificationPages } from './notification-pages';
 import { NotificationPublisher } from './notification-publisher';
 
+/** The topics' record limit in these tests. */
+const MAX_BYTES = 1_000_000;
+
 class SendCountingBus extends EncodingOnlyBus {
   readonly sends: [string, number][] = [];
 
@@ -44,7 +47,7 @@ describe('NotificationPublisher', () => {
   it('sends small notifications together, and large ones in sends that stay under what Kafka takes', async () => {
     const bus = new SendCountingBus();
     const small = pages(1_000, 100);
-    await new NotificationPublisher(bus).publish(small, eventObjectMessages(small));
+    await new NotificationPublisher(bus, MAX_BYTES).publish(small, eventObjectMessages(small));
     expect(bus.sends).toEqual([
       ['oc.events.notifications.v1', 5],
       ['oc.events.objects.v1', 100],
@@ -52,12 +55,13 @@ describe('NotificationPublisher', () => {
 
     bus.sends.length = 0;
     const large = pages(300_000, 100);
-    await new NotificationPublisher(bus).publish(large, []);
+    await new NotificationPublisher(bus, MAX_BYTES).publish(large, []);
     expect(bus.sends.map(([, count]) => count)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('dead-letters a raw event whose notifications could never be written to Kafka', async () => {
-    const huge = pages(1_100_000, 1);
-    await expect(new NotificationPublisher(new EncodingOnlyBus()).publish(huge, [])).rejects.toThrow(PermanentMessageError);
+    const huge = pages(MAX_BYTES + 1, 1);
+    await expect(new NotificationPublisher(new EncodingOnlyBus(), MAX_BYTES).publish(huge, [])).rejects.toThrow(PermanentMessageError);
+    await expect(new NotificationPublisher(new EncodingOnlyBus(), 2 * MAX_BYTES).publish(huge, [])).resolves.toBeUndefined();
   });
 });

@@ -2,12 +2,11 @@ import { EventNotification } from '@connector-events/event-schema';
 import { EventObjectMessage, InvalidOutgoingMessageError, MessageBus, PermanentMessageError, TOPICS, TopicContract } from '@connector-events/messaging';
 
 /**
- * Kafka refuses a record batch larger than the broker's `message.max.bytes` (1 MB by default),
- * and all of an instance's messages go to one partition, so one send must stay well below it.
+ * Kafka refuses a record batch larger than the topic's `max.message.bytes`, and all of an
+ * instance's messages go to one partition, so small notifications go together only up to this;
+ * a larger one travels alone.
  */
 const MAX_BYTES_PER_SEND = 512 * 1024;
-/** A single notification larger than this cannot be written to Kafka as configured by default. */
-export const MAX_NOTIFICATION_BYTES = 1_000_000;
 /** Room for the envelope around `raw` and `events`. */
 const ENVELOPE_BYTES = 2048;
 
@@ -16,7 +15,11 @@ const ENVELOPE_BYTES = 2048;
  * enough for Kafka. Resolves once every message is acknowledged.
  */
 export class NotificationPublisher {
-  constructor(private readonly bus: MessageBus) {}
+  /** `maxNotificationBytes`: the topics' `max.message.bytes` (AppConfig `kafka.maxMessageBytes`). */
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly maxNotificationBytes: number,
+  ) {}
 
   async publish(pages: readonly EventNotification[], objects: readonly EventObjectMessage[]): Promise<void> {
     if (pages.length === 0) return;
@@ -24,8 +27,8 @@ export class NotificationPublisher {
     const rawBytes = Buffer.byteLength(JSON.stringify(pages[0]?.message.raw ?? {}));
     const sizes = pages.map((page) => rawBytes + Buffer.byteLength(JSON.stringify(page.message.events)) + ENVELOPE_BYTES);
     const largest = Math.max(...sizes);
-    if (largest > MAX_NOTIFICATION_BYTES) {
-      throw new PermanentMessageError(`notification_too_large: a notification would be about ${largest} bytes; Kafka takes at most ${MAX_NOTIFICATION_BYTES}`);
+    if (largest > this.maxNotificationBytes) {
+      throw new PermanentMessageError(`notification_too_large: a notification would be about ${largest} bytes; Kafka takes at most ${this.maxNotificationBytes}`);
     }
     await this.send(TOPICS.notifications, pages, (index) => sizes[index] ?? largest);
     await this.send(TOPICS.eventObjects, objects, (index) => Buffer.byteLength(JSON.stringify(objects[index]?.event ?? {})) + 256);

@@ -71,7 +71,7 @@ describe('RawEventNormalizer', () => {
       connectors: registry,
       store,
       sessions: new InstanceSessions(store, bus, secretBox),
-      publisher: new NotificationPublisher(bus),
+      publisher: new NotificationPublisher(bus, 16 * 1024 * 1024),
       metrics,
     });
   }
