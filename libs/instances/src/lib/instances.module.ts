@@ -10,6 +10,8 @@ import { AccountsBootstrapService } from './accounts/accounts-bootstrap.service'
 import { INSTANCE_SERVICE_DATABASE } from './database/instance-service.database';
 import { EventLogController } from './http/event-log.controller';
 import { InstancesController } from './http/instances.controller';
+import { NotificationsController } from './http/notifications.controller';
+import { QueuedDeliveriesService } from './notifications/queued-deliveries.service';
 import { EventLogProjector } from './event-log/event-log-projector';
 import { EventLogService } from './event-log/event-log.service';
 import { OrganizationAuthGuard } from './http/organization-auth.guard';
@@ -26,7 +28,7 @@ const dataSourceToken = getDataSourceToken(INSTANCE_SERVICE_DATABASE.name);
 @Module({
   imports: [PersistenceModule.forService(INSTANCE_SERVICE_DATABASE)],
   // The event log first: its /instances/events routes must win over /instances/:id.
-  controllers: [EventLogController, InstancesController],
+  controllers: [EventLogController, NotificationsController, InstancesController],
   providers: [
     AccountsBootstrapService,
     OrganizationAuthGuard,
@@ -55,6 +57,11 @@ const dataSourceToken = getDataSourceToken(INSTANCE_SERVICE_DATABASE.name);
       provide: RefreshedTokensHandler,
       inject: [InstancesService, SecretBox],
       useFactory: (instances: InstancesService, secretBox: SecretBox) => new RefreshedTokensHandler(instances, secretBox),
+    },
+    {
+      provide: QueuedDeliveriesService,
+      inject: [dataSourceToken],
+      useFactory: (dataSource: DataSource) => new QueuedDeliveriesService(dataSource),
     },
     {
       provide: EventLogProjector,
