@@ -1,0 +1,105 @@
+/** An instance the poller polls, as the schedule keeps it. */
+export interface ScheduleEntry {
+  readonly instanceId: number;
+  readonly elementKey: string;
+  readonly instanceVersion: number;
+  readonly intervalMs: number;
+  /** When events were enabled: where the first poll starts (no backfill). */
+  readonly enabledAt: Date;
+  /** The first slot to poll at, when the row is new or its interval changes. */
+  readonly firstDueAt: Date;
+}
+
+/** One poll claimed by this process: the slot it was due at and the lease that fences it. */
+export interface ClaimedPoll {
+  readonly instanceId: number;
+  readonly elementKey: string;
+  readonly dueAt: Date;
+  readonly intervalMs: number;
+  readonly enabledAt: Date;
+  readonly failures: number;
+  readonly leaseToken: string;
+  /** How far behind its slot the poll was claimed, by the database clock. */
+  readonly lagMs: number;
+}
+
+/** The state of one resource of an instance between polls. */
+export interface ResourceWatermark {
+  readonly watermark: Date;
+  /** Record id → updated date (ms) of records reported inside the `pollDelay` window. */
+  readonly recent: Readonly<Record<string, number>>;
+}
+
+export interface FinishedPoll {
+  readonly watermarks: ReadonlyMap<string, ResourceWatermark>;
+  readonly nextPollAt: Date;
+  readonly failures: number;
+  readonly outcome: string;
+}
+
+/** Tokens the poller refreshed itself (sealed), until the instance snapshot carries them. */
+export interface StoredTokens {
+  readonly sealedTokens: string;
+  readonly expiresAt?: string;
+  readonly providerData: Readonly<Record<string, string>>;
+  readonly refreshedAt: string;
+  /** sha256 of the access token these replaced: while the snapshot still shows it, ours are newer. */
+  readonly replacedAccessToken: string;
+  readonly reported: boolean;
+}
+
+/** A wanted (or no longer wanted) provider webhook subscription. */
+export interface SubscriptionEntry {
+  readonly instanceId: number;
+  readonly resource: string;
+  readonly elementKey: string;
+  readonly instanceVersion: number;
+}
+
+export interface ClaimedSubscription {
+  readonly instanceId: number;
+  readonly resource: string;
+  readonly elementKey: string;
+  readonly wanted: boolean;
+  readonly subscriptionId?: string;
+  readonly expiresAt?: Date;
+  readonly failures: number;
+  readonly leaseToken: string;
+}
+
+export type SubscriptionOutcome =
+  | { readonly kind: 'active'; readonly subscriptionId: string; readonly expiresAt: Date; readonly renewAt: Date }
+  | { readonly kind: 'removed' }
+  | { readonly kind: 'retry'; readonly at: Date; readonly failures: number };
+
+/** What the poller keeps in its own schema; every operation is scoped to one deployment. */
+export interface PollerStore {
+  /** Adds or updates an instance's schedule from a newer snapshot; re-enabling starts a new enablement. */
+  schedule(scope: string, entry: ScheduleEntry): Promise<void>;
+  /** Stops polling from this snapshot version on (events disabled, or no longer polled). */
+  disable(scope: string, instanceId: number, instanceVersion: number): Promise<void>;
+  /** Forgets a deleted instance's schedule and watermarks. */
+  forget(scope: string, instanceId: number): Promise<void>;
+  /** Instances with a live schedule row created before `before` (database time), for reconciling. */
+  scheduledInstances(scope: string, createdBefore: Date): Promise<number[]>;
+  /** Database time, so every process judges leases and slots by one clock. */
+  now(): Promise<Date>;
+  claimDue(scope: string, elementKey: string, limit: number, leaseMs: number): Promise<ClaimedPoll[]>;
+  watermarks(scope: string, instanceId: number, enabledAt: Date): Promise<Map<string, ResourceWatermark>>;
+  /** Stores the poll's watermarks and next slot, only while the lease is still ours. */
+  finish(scope: string, claim: ClaimedPoll, finished: FinishedPoll): Promise<boolean>;
+
+  refreshedTokens(instanceId: number): Promise<StoredTokens | undefined>;
+  saveRefreshedTokens(instanceId: number, tokens: StoredTokens): Promise<void>;
+  markTokensReported(instanceId: number, refreshedAt: string): Promise<void>;
+
+  /** Wants these subscriptions for the instance (from this snapshot on) and no others. */
+  wantSubscriptions(scope: string, instanceId: number, instanceVersion: number, elementKey: string, resources: readonly string[]): Promise<void>;
+  /** The provider removed the subscription (lifecycle `subscriptionRemoved`): create it again now. */
+  subscriptionRemoved(subscriptionId: string): Promise<boolean>;
+  /** The provider asks for a renewal (`reauthorizationRequired`). */
+  subscriptionDueNow(subscriptionId: string): Promise<boolean>;
+  claimDueSubscriptions(scope: string, limit: number, leaseMs: number): Promise<ClaimedSubscription[]>;
+  finishSubscription(scope: string, claim: ClaimedSubscription, outcome: SubscriptionOutcome): Promise<void>;
+  subscriptionsOf(scope: string, instanceId: number): Promise<{ resource: string; subscriptionId?: string; wanted: boolean }[]>;
+}
