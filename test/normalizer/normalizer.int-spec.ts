@@ -1,4 +1,5 @@
 import { Global, INestApplication, Module } from '@nestjs/common';
+import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +31,12 @@ const QUICKBOOKS_APP = { clientId: 'qb-normalizer-it', clientSecret: 'qb-normali
 const DROPBOX_APP = { clientId: 'dbx-normalizer-it', clientSecret: 'dbx-normalizer-it-secret', redirectUri: 'https://app.example.com/dbx' };
 const VERIFIER_TOKEN = 'qb-verifier-token-value';
 
+/** The partition Kafka's default (murmur2) partitioner gives a key, as the bus's producer does. */
+function kafkaPartitionOf(instanceId: number, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+  return Partitioners.DefaultPartitioner()({ topic: TOPICS.rawEvents.name, partitionMetadata, message: { key: String(instanceId), value: null } });
+}
+
 /** Stands in for the process root providing its served registry under PROMETHEUS_REGISTRY. */
 const served = new Registry();
 @Global()
@@ -55,7 +62,11 @@ describe('normalizer over Kafka and PostgreSQL', () => {
     const groupId = uniqueName('normalizer');
     await startGroupAtEndOfRawEvents(groupId);
     const config = loadConfig('normalizer', { ...testEnvironment({ PORT: '0' }), PROVIDER_BASE_URL_DROPBOX: dropbox.server.baseUrl });
-    app = await createServiceApp(config, { service: 'normalizer', transport: 'kafka', features: [ServedRegistryModule, NormalizationModule.register({ groupId })] });
+    app = await createServiceApp(config, { service: 'normalizer', transport: 'kafka', features: [
+        ServedRegistryModule,
+        NormalizationModule.register({ groupId, parking: { inlineAttempts: 2, delaysMs: [1500, 1500, 1500, 1500] }, redriveEveryMs: 200 }),
+      ],
+    });
     await app.listen(0, '127.0.0.1');
     bus = app.get<MessageBus>(MESSAGE_BUS);
     [notifications, eventObjects, deadLetters] = await Promise.all(
@@ -289,6 +300,59 @@ describe('normalizer over Kafka and PostgreSQL', () => {
     expect(dropbox.server.requestsTo('POST', '/2/files/list_folder/continue').length).toBeGreaterThan(0);
   });
 
+  it('parks a Dropbox raw event while Dropbox answers 503, so its partition moves on, and delivers it once Dropbox is back', async () => {
+    const { accountId, code } = dropbox.linkAccount(DROPBOX_APP.clientId);
+    const tokens = await createConnectorRegistry({ providerBaseUrls: { dropbox: dropbox.server.baseUrl } })
+      .get('dropbox')
+      .oauth.exchangeCode({ code, ...DROPBOX_APP, providerData: {} });
+    const dropboxId = await provision(
+      instanceSnapshot({
+        id: testInstanceId(),
+        elementKey: 'dropbox',
+        configuration: { 'oauth.api.key': DROPBOX_APP.clientId },
+        secrets: { 'oauth.api.secret': DROPBOX_APP.clientSecret },
+        providerData: tokens.providerData,
+        tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+      }),
+    );
+    const dataSource = app.get<DataSource>(getDataSourceToken(NORMALIZER_DATABASE.name));
+    await waitFor(async () => {
+      const rows = (await dataSource.query(`SELECT 1 FROM normalizer.connector_state WHERE instance_id = $1`, [dropboxId])) as unknown[];
+      return rows.length > 0 ? true : undefined;
+    }, { what: 'the Dropbox cursor' });
+    // A HubSpot instance whose raw events share the Dropbox instance's partition.
+    const partitions = (await bus.endOffsets(TOPICS.rawEvents)).size;
+    const { portal } = hubspot.installApp(HUBSPOT_APP.clientId);
+    let hubspotId = testInstanceId();
+    while (kafkaPartitionOf(hubspotId, partitions) !== kafkaPartitionOf(dropboxId, partitions)) hubspotId = testInstanceId();
+    await provision(instanceSnapshot({ id: hubspotId, elementKey: 'hubspot', providerData: { hub_id: String(portal.portalId) } }));
+    hubspot.createRecord(portal.portalId, 'contacts', { email: 'moves-on@example.com' });
+
+    dropbox.server.intercept = (request) =>
+      request.path === '/2/files/list_folder/continue' ? { status: 503, text: 'upstream unavailable' } : undefined;
+    try {
+      dropbox.addFile(accountId, '/Parked/while-down.pdf', 1_000);
+      const dropboxRaw = webhookRawEvent(dropboxId, 'dropbox', dropbox.webhook([accountId], DROPBOX_APP.clientSecret).body);
+      await send(dropboxRaw, webhookRawEvent(hubspotId, 'hubspot', hubspot.webhookV3(HUBSPOT_APP.clientSecret).body));
+
+      await waitForNotifications(hubspotId, 1);
+      await waitFor(async () => {
+        const rows = (await dataSource.query(`SELECT last_error FROM normalizer.parked_raw_events WHERE raw_event_id = $1`, [dropboxRaw.rawEventId])) as unknown[];
+        return rows.length > 0 ? rows : undefined;
+      }, { what: 'the parked Dropbox raw event' });
+      expect(notificationsOf(dropboxId)).toHaveLength(0);
+    } finally {
+      dropbox.server.intercept = undefined;
+    }
+
+    const [page] = await waitForNotifications(dropboxId, 1);
+    expect(page?.message.events).toEqual([expect.objectContaining({ objectType: 'files', path: '/Parked/while-down.pdf' })]);
+    expect(deadLetters.withKey(String(dropboxId))).toHaveLength(0);
+    const text = await served.metrics();
+    expect(text).toMatch(/normalizer_raw_events_parked_total\{element_key="dropbox"\} [1-9]/);
+    expect(text).toMatch(/normalizer_raw_events_redriven_total [1-9]/);
+  }, 60_000);
+
   it('sends a raw event the adapter cannot understand to the dead-letter topic with the reason, and moves on', async () => {
     const { portal } = hubspot.installApp(HUBSPOT_APP.clientId);
     const id = await provision(instanceSnapshot({ id: testInstanceId(), elementKey: 'hubspot', providerData: { hub_id: String(portal.portalId) } }));
@@ -310,6 +374,9 @@ describe('normalizer over Kafka and PostgreSQL', () => {
     expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="hubspot",source="webhook",outcome="dead_lettered"\} 1/);
     expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="quickbooks",source="webhook",outcome="duplicate"\} 1/);
     expect(metrics).toMatch(/normalizer_notifications_published_total\{element_key="hubspot"\} ([6-9]|\d\d)/);
-    expect(metrics).toMatch(/normalizer_raw_event_duration_seconds_count\{element_key="dropbox",source="webhook"\} 1/);
+    // Two Dropbox raw events published, one of them after failed attempts while parked.
+    expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="dropbox",source="webhook",outcome="published"\} 2/);
+    expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="dropbox",source="webhook",outcome="failed"\} [2-9]/);
+    expect(metrics).toMatch(/normalizer_raw_event_duration_seconds_count\{element_key="dropbox",source="webhook"\} [4-9]/);
   });
 });

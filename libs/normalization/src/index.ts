@@ -9,3 +9,4 @@ export * from './lib/store/in-memory-normalizer-store';
 export * from './lib/store/postgres-normalizer-store';
 export * from './lib/harness/in-process-normalizer';
 export * from './lib/harness/encoding-only-bus';
+export * from './lib/parking/parking-policy';

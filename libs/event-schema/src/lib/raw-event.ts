@@ -7,6 +7,7 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
 } from 'class-validator';
@@ -56,6 +57,16 @@ export class RawEvent {
   @IsString()
   @MaxLength(255)
   contentType?: string;
+
+  /**
+   * Set by the normalizer when it puts back a raw event it had parked while the provider kept
+   * failing: how many times it has been parked. Absent on first delivery.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  parkedAttempts?: number;
 
   /**
    * For webhooks the provider body (parsed JSON, or `{ "text": … }` for other bodies);

@@ -13,12 +13,18 @@ import { InstanceLookup } from './instances/instance-lookup';
 import { NormalizerMetrics } from './metrics/normalizer-metrics';
 import { NORMALIZATION_DEFAULTS, NORMALIZATION_OPTIONS, NormalizationOptions, PROMETHEUS_REGISTRY } from './normalization-options';
 import { NotificationPublisher } from './normalizing/notification-publisher';
+import { ParkedRawEventRedriver } from './parking/parked-raw-event-redriver';
+import { ParkedRawEventStore } from './parking/parked-raw-event-store';
+import { DEFAULT_PARKING_POLICY } from './parking/parking-policy';
+import { PostgresParkedRawEventStore } from './parking/postgres-parked-raw-event-store';
+import { ProviderOutageParking } from './parking/provider-outage-parking';
 import { RawEventNormalizer } from './normalizing/raw-event-normalizer';
 import { InstanceSessions } from './sessions/instance-sessions';
 import { NormalizerStore } from './store/normalizer-store';
 import { PostgresNormalizerStore } from './store/postgres-normalizer-store';
 
 const NORMALIZER_STORE = Symbol('NORMALIZER_STORE');
+const PARKED_RAW_EVENT_STORE = Symbol('PARKED_RAW_EVENT_STORE');
 const optionsToken = { token: NORMALIZATION_OPTIONS, optional: true };
 
 /**
@@ -37,6 +43,22 @@ const optionsToken = { token: NORMALIZATION_OPTIONS, optional: true };
       provide: NORMALIZER_STORE,
       inject: [getDataSourceToken(NORMALIZER_DATABASE.name)],
       useFactory: (dataSource: DataSource) => new PostgresNormalizerStore(dataSource),
+    },
+    {
+      provide: PARKED_RAW_EVENT_STORE,
+      inject: [getDataSourceToken(NORMALIZER_DATABASE.name)],
+      useFactory: (dataSource: DataSource) => new PostgresParkedRawEventStore(dataSource),
+    },
+    {
+      provide: ProviderOutageParking,
+      inject: [PARKED_RAW_EVENT_STORE, optionsToken],
+      useFactory: (store: ParkedRawEventStore, options?: NormalizationOptions) => new ProviderOutageParking(store, options?.parking ?? DEFAULT_PARKING_POLICY),
+    },
+    {
+      provide: ParkedRawEventRedriver,
+      inject: [PARKED_RAW_EVENT_STORE, MESSAGE_BUS, NormalizerMetrics, optionsToken],
+      useFactory: (store: ParkedRawEventStore, bus: MessageBus, metrics: NormalizerMetrics, options?: NormalizationOptions) =>
+        new ParkedRawEventRedriver(store, bus, options?.redriveEveryMs ?? NORMALIZATION_DEFAULTS.redriveEveryMs, (count) => metrics.redriven.inc(count)),
     },
     {
       provide: NormalizerMetrics,
@@ -62,7 +84,7 @@ const optionsToken = { token: NORMALIZATION_OPTIONS, optional: true };
     },
     {
       provide: RawEventNormalizer,
-      inject: [InstanceLookup, ConnectorRegistry, NORMALIZER_STORE, InstanceSessions, MESSAGE_BUS, NormalizerMetrics, APP_CONFIG],
+      inject: [InstanceLookup, ConnectorRegistry, NORMALIZER_STORE, InstanceSessions, MESSAGE_BUS, NormalizerMetrics, ProviderOutageParking, APP_CONFIG],
       useFactory: (
         instances: InstanceLookup,
         connectors: ConnectorRegistry,
@@ -70,9 +92,18 @@ const optionsToken = { token: NORMALIZATION_OPTIONS, optional: true };
         sessions: InstanceSessions,
         bus: MessageBus,
         metrics: NormalizerMetrics,
+        parking: ProviderOutageParking,
         config: AppConfig,
       ) =>
-        new RawEventNormalizer({ instances, connectors, store, sessions, publisher: new NotificationPublisher(bus, config.kafka.maxMessageBytes), metrics }),
+        new RawEventNormalizer({
+          instances,
+          connectors,
+          store,
+          sessions,
+          publisher: new NotificationPublisher(bus, config.kafka.maxMessageBytes),
+          metrics,
+          parking,
+        }),
     },
   ],
   exports: [NormalizerMetrics],
@@ -91,6 +122,7 @@ export class NormalizationModule implements OnModuleInit, OnApplicationBootstrap
     private readonly normalizer: RawEventNormalizer,
     private readonly preparer: ConnectorStatePreparer,
     private readonly lookup: InstanceLookup,
+    private readonly redriver: ParkedRawEventRedriver,
     @Inject(InstanceView) private readonly view: InstanceView,
     @Inject(NORMALIZER_STORE) private readonly store: NormalizerStore,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -114,6 +146,7 @@ export class NormalizationModule implements OnModuleInit, OnApplicationBootstrap
       fromBeginning: true,
       handlers: [on(TOPICS.rawEvents, (message) => this.normalizer.handle(message))],
     });
+    this.redriver.start();
     this.pruneTimer = setInterval(() => this.prune(), NORMALIZATION_DEFAULTS.pruneEveryMs);
     this.pruneTimer.unref();
     this.prune();
@@ -123,6 +156,7 @@ export class NormalizationModule implements OnModuleInit, OnApplicationBootstrap
     clearInterval(this.pruneTimer);
     this.stopListening?.();
     await this.subscription?.stop();
+    await this.redriver.stop();
     await this.preparer.stop();
   }
 

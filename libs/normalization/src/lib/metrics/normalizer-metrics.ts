@@ -19,6 +19,8 @@ export class NormalizerMetrics {
   readonly notifications: Counter<'element_key'>;
   readonly eventObjects: Counter<'element_key'>;
   readonly duration: Histogram<'element_key' | 'source'>;
+  readonly parked: Counter<'element_key'>;
+  readonly redriven: Counter;
 
   constructor(readonly registry: Registry = new Registry()) {
     this.rawEvents = new Counter({
@@ -44,6 +46,17 @@ export class NormalizerMetrics {
       help: 'Time to normalize one raw event and publish its notifications.',
       labelNames: ['element_key', 'source'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    this.parked = new Counter({
+      name: 'normalizer_raw_events_parked_total',
+      help: 'Raw events set aside because their provider kept failing (each parking counts).',
+      labelNames: ['element_key'],
+      registers: [registry],
+    });
+    this.redriven = new Counter({
+      name: 'normalizer_raw_events_redriven_total',
+      help: 'Parked raw events put back on oc.events.raw.v1.',
       registers: [registry],
     });
   }

@@ -5,6 +5,7 @@ import { EventNotification, RawEvent } from '@connector-events/event-schema';
 import { IncomingMessage, InstanceRecord, PermanentMessageError } from '@connector-events/messaging';
 import { InstanceLookup } from '../instances/instance-lookup';
 import { NormalizerMetrics, RawEventOutcome } from '../metrics/normalizer-metrics';
+import { ProviderOutageParking } from '../parking/provider-outage-parking';
 import { InstanceSessions } from '../sessions/instance-sessions';
 import { NormalizationResult, NormalizerStore } from '../store/normalizer-store';
 import { adapterFailure } from './adapter-failure';
@@ -19,6 +20,8 @@ export interface RawEventNormalizerDependencies {
   readonly sessions: InstanceSessions;
   readonly publisher: NotificationPublisher;
   readonly metrics: NormalizerMetrics;
+  /** Without it a failing provider is retried in place for as long as it fails. */
+  readonly parking?: ProviderOutageParking;
   readonly clock?: () => Date;
 }
 
@@ -53,9 +56,22 @@ export class RawEventNormalizer {
     this.clock = deps.clock ?? (() => new Date());
   }
 
-  /** The bus handler: resolving commits the offset; throwing retries or dead-letters. */
+  /** The bus handler: resolving commits the offset (done or parked); throwing retries or dead-letters. */
   async handle(message: IncomingMessage<RawEvent>): Promise<void> {
-    if (message.value) await this.normalize(message.value);
+    const raw = message.value;
+    if (!raw) return;
+    const parking = this.deps.parking;
+    if (!parking) {
+      await this.normalize(raw);
+      return;
+    }
+    try {
+      await this.normalize(raw);
+      parking.succeeded(raw);
+    } catch (error) {
+      await parking.failed(raw, error);
+      this.deps.metrics.parked.inc({ element_key: raw.elementKey });
+    }
   }
 
   /** Normalizes and publishes one raw event; also how the benchmark harness drives it. */
