@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     {
       service: 'embedded',
       transport: 'in-process',
-      features: [InstancesModule, IngestModule, PollingModule, NormalizationModule, DeliveryModule],
+      features: [InstancesModule, IngestModule, PollingModule, NormalizationModule, DeliveryModule.register()],
       configureApp: installApiDocs,
       pgDriver: database.pgDriver,
       afterClose: () => database.stop(),

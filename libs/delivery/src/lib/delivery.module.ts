@@ -71,22 +71,24 @@ class Notifier {
 }
 
 /**
- * The notifier: reads notifications, records each as a delivery in its own schema and returns
- * (the partition never waits for a callback); a scheduler makes the signed attempts, retries and
+ * notifier: reads notifications, records each as a delivery in its own schema and returns (the
+ * partition never waits for a callback); a scheduler makes the signed attempts, retries and
  * queueing; every attempt goes to `oc.deliveries.v1`; redelivery commands arrive on
- * `oc.notifier.commands.v1`.
+ * `oc.notifier.commands.v1`. `DeliveryModule.register()` in the apps; tests and benchmarks give
+ * their own consumer group and schema. (A dynamic module only: a static one would register the
+ * `notifier` data source whenever this library is loaded.)
  */
 @Module({})
-class NotifierCoreModule implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class DeliveryModule implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DeliveryModule');
   private readonly subscriptions: Subscription[] = [];
   private pruneTimer?: NodeJS.Timeout;
   private stopListening?: () => void;
 
-  static register(options: DeliveryOptions): DynamicModule {
+  static register(options: DeliveryOptions = {}): DynamicModule {
     const database = options.schema === undefined ? NOTIFIER_DATABASE : { ...NOTIFIER_DATABASE, schema: options.schema };
     return {
-      module: NotifierCoreModule,
+      module: DeliveryModule,
       imports: [PersistenceModule.forService(database), InstanceViewModule.forConsumer('notifier')],
       providers: [
         { provide: DELIVERY_OPTIONS, useValue: options },
@@ -161,16 +163,5 @@ class NotifierCoreModule implements OnModuleInit, OnApplicationBootstrap, OnModu
       },
       (error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not prune finished deliveries'),
     );
-  }
-}
-
-/**
- * notifier: signed delivery to callback URLs, retries, queueing and redelivery. Used as is by
- * the apps; `register` changes its options (tests give their own consumer group and schema).
- */
-@Module({ imports: [NotifierCoreModule.register({})] })
-export class DeliveryModule {
-  static register(options: DeliveryOptions): DynamicModule {
-    return NotifierCoreModule.register(options);
   }
 }
