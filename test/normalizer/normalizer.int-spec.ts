@@ -340,13 +340,29 @@ describe('normalizer over Kafka and PostgreSQL', () => {
         const rows = (await dataSource.query(`SELECT last_error FROM normalizer.parked_raw_events WHERE raw_event_id = $1`, [dropboxRaw.rawEventId])) as unknown[];
         return rows.length > 0 ? rows : undefined;
       }, { what: 'the parked Dropbox raw event' });
+      // The instance's next raw event waits behind the parked one, without asking Dropbox.
+      const continues = dropbox.server.requestsTo('POST', '/2/files/list_folder/continue').length;
+      const laterRaw = webhookRawEvent(dropboxId, 'dropbox', dropbox.webhook([accountId], DROPBOX_APP.clientSecret).body);
+      await send(laterRaw);
+      await waitFor(async () => {
+        const rows = (await dataSource.query(`SELECT 1 FROM normalizer.parked_raw_events WHERE raw_event_id = $1`, [laterRaw.rawEventId])) as unknown[];
+        return rows.length > 0 ? true : undefined;
+      }, { what: 'the later Dropbox raw event parked behind' });
+      expect(dropbox.server.requestsTo('POST', '/2/files/list_folder/continue').length).toBeLessThanOrEqual(continues + 2);
       expect(notificationsOf(dropboxId)).toHaveLength(0);
     } finally {
       dropbox.server.intercept = undefined;
     }
 
+    // Put back in order: the first finds the file, the later one nothing new (the cursor moved past it).
     const [page] = await waitForNotifications(dropboxId, 1);
     expect(page?.message.events).toEqual([expect.objectContaining({ objectType: 'files', path: '/Parked/while-down.pdf' })]);
+    await waitFor(async () => {
+      const rows = (await dataSource.query(`SELECT 1 FROM normalizer.parked_raw_events WHERE instance_id = $1`, [dropboxId])) as unknown[];
+      return rows.length === 0 ? true : undefined;
+    }, { what: 'no parked raw event left' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(notificationsOf(dropboxId)).toHaveLength(1);
     expect(deadLetters.withKey(String(dropboxId))).toHaveLength(0);
     const text = await served.metrics();
     expect(text).toMatch(/normalizer_raw_events_parked_total\{element_key="dropbox"\} [1-9]/);
@@ -376,6 +392,7 @@ describe('normalizer over Kafka and PostgreSQL', () => {
     expect(metrics).toMatch(/normalizer_notifications_published_total\{element_key="hubspot"\} ([6-9]|\d\d)/);
     // Two Dropbox raw events published, one of them after failed attempts while parked.
     expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="dropbox",source="webhook",outcome="published"\} 2/);
+    expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="dropbox",source="webhook",outcome="no_events"\} 1/);
     expect(metrics).toMatch(/normalizer_raw_events_total\{element_key="dropbox",source="webhook",outcome="failed"\} [2-9]/);
     expect(metrics).toMatch(/normalizer_raw_event_duration_seconds_count\{element_key="dropbox",source="webhook"\} [4-9]/);
   });

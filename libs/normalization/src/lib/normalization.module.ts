@@ -56,9 +56,18 @@ const optionsToken = { token: NORMALIZATION_OPTIONS, optional: true };
     },
     {
       provide: ParkedRawEventRedriver,
-      inject: [PARKED_RAW_EVENT_STORE, MESSAGE_BUS, NormalizerMetrics, optionsToken],
-      useFactory: (store: ParkedRawEventStore, bus: MessageBus, metrics: NormalizerMetrics, options?: NormalizationOptions) =>
-        new ParkedRawEventRedriver(store, bus, options?.redriveEveryMs ?? NORMALIZATION_DEFAULTS.redriveEveryMs, (count) => metrics.redriven.inc(count)),
+      inject: [PARKED_RAW_EVENT_STORE, MESSAGE_BUS, NormalizerMetrics, ProviderOutageParking, optionsToken],
+      useFactory: (store: ParkedRawEventStore, bus: MessageBus, metrics: NormalizerMetrics, parking: ProviderOutageParking, options?: NormalizationOptions) =>
+        new ParkedRawEventRedriver(
+          store,
+          bus,
+          options?.redriveEveryMs ?? NORMALIZATION_DEFAULTS.redriveEveryMs,
+          (count) => metrics.redriven.inc(count),
+          (remaining) => {
+            parking.noteRemaining(remaining);
+            metrics.parkedNow.set(remaining);
+          },
+        ),
     },
     {
       provide: NormalizerMetrics,

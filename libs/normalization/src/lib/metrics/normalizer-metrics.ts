@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What became of one raw event. */
 export const RAW_EVENT_OUTCOMES = [
@@ -21,6 +21,7 @@ export class NormalizerMetrics {
   readonly duration: Histogram<'element_key' | 'source'>;
   readonly parked: Counter<'element_key'>;
   readonly redriven: Counter;
+  readonly parkedNow: Gauge;
 
   constructor(readonly registry: Registry = new Registry()) {
     this.rawEvents = new Counter({
@@ -57,6 +58,11 @@ export class NormalizerMetrics {
     this.redriven = new Counter({
       name: 'normalizer_raw_events_redriven_total',
       help: 'Parked raw events put back on oc.events.raw.v1.',
+      registers: [registry],
+    });
+    this.parkedNow = new Gauge({
+      name: 'normalizer_raw_events_parked',
+      help: 'Raw events parked now, waiting for their provider (all replicas).',
       registers: [registry],
     });
   }

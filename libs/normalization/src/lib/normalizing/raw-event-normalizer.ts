@@ -65,6 +65,10 @@ export class RawEventNormalizer {
       await this.normalize(raw);
       return;
     }
+    if (await parking.parkedBehindEarlier(raw)) {
+      this.deps.metrics.parked.inc({ element_key: raw.elementKey });
+      return;
+    }
     try {
       await this.normalize(raw);
       parking.succeeded(raw);

@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { MessageBus, TOPICS } from '@connector-events/messaging';
 import { ParkedRawEventStore } from './parked-raw-event-store';
 
-const BATCH = 100;
+/** Instances put back per transaction. */
+const INSTANCES_PER_ROUND = 50;
 
 /** Puts parked raw events back on `oc.events.raw.v1` when they are due; every replica runs one. */
 export class ParkedRawEventRedriver {
@@ -15,6 +16,8 @@ export class ParkedRawEventRedriver {
     private readonly bus: MessageBus,
     private readonly everyMs: number,
     private readonly onRedriven: (count: number) => void = () => undefined,
+    /** Told how many raw events stay parked after each round. */
+    private readonly onRemaining: (count: number) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -34,10 +37,11 @@ export class ParkedRawEventRedriver {
     let total = 0;
     try {
       for (;;) {
-        const count = await this.store.redriveDue(new Date(), BATCH, (raws) => this.bus.publish(TOPICS.rawEvents, raws.map((value) => ({ value }))));
+        const count = await this.store.redriveDue(new Date(), INSTANCES_PER_ROUND, (raws) => this.bus.publish(TOPICS.rawEvents, raws.map((value) => ({ value }))));
         total += count;
-        if (count < BATCH) break;
+        if (count === 0) break;
       }
+      this.onRemaining(await this.store.count());
     } catch (error) {
       this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not put parked raw events back; next round tries again');
     }

@@ -65,6 +65,30 @@ describe('ProviderOutageParking', () => {
     expect(await store.count()).toBe(0);
   });
 
+  it('parks an instance\'s next raw events behind its parked one, without a provider call, and puts them back together in received order', async () => {
+    const first = raw('first', { receivedAt: '2026-11-23T10:00:01.000Z' });
+    for (let i = 0; i < 2; i++) await expect(parking.failed(first, outage())).rejects.toThrow();
+    await parking.failed(first, outage());
+    const second = raw('second', { receivedAt: '2026-11-23T10:00:02.000Z' });
+    const third = raw('third', { receivedAt: '2026-11-23T10:00:02.000Z' });
+    const otherInstance = raw('other', { instanceId: 8 });
+    expect(await parking.parkedBehindEarlier(second)).toBe(true);
+    expect(await parking.parkedBehindEarlier(third)).toBe(true);
+    expect(await parking.parkedBehindEarlier(otherInstance)).toBe(false);
+
+    const published: string[] = [];
+    expect(await store.redriveDue(new Date(now.getTime() + 30_000), 10, async (raws) => void published.push(...raws.map((r) => r.rawEventId)))).toBe(3);
+    expect(published).toEqual(['first', 'second', 'third']);
+  });
+
+  it('asks the store nothing once the re-driver found no parked raw event', async () => {
+    parking.noteRemaining(0);
+    await store.park({ raw: raw('elsewhere'), parkedAt: now, nextAttemptAt: now, lastError: 'x' });
+    expect(await parking.parkedBehindEarlier(raw('next'))).toBe(false);
+    parking.noteRemaining(1);
+    expect(await parking.parkedBehindEarlier(raw('next'))).toBe(true);
+  });
+
   it('starts counting again after a success', async () => {
     const event = raw('r6');
     for (let i = 0; i < 2; i++) await expect(parking.failed(event, outage())).rejects.toThrow();
@@ -83,7 +107,7 @@ describe('ParkedRawEventRedriver', () => {
     await bus.subscribe({ groupId: 'redriver-test', fromBeginning: true, handlers: [on(TOPICS.rawEvents, async (m) => void received.push(m.value as RawEvent))] });
     const past = new Date(Date.now() - 1000);
     for (const id of ['a', 'b', 'c']) await store.park({ raw: raw(id, { parkedAttempts: 1 }), parkedAt: past, nextAttemptAt: past, lastError: 'x' });
-    await store.park({ raw: raw('later', { parkedAttempts: 1 }), parkedAt: past, nextAttemptAt: new Date(Date.now() + 60_000), lastError: 'x' });
+    await store.park({ raw: raw('later', { parkedAttempts: 1, instanceId: 9 }), parkedAt: past, nextAttemptAt: new Date(Date.now() + 60_000), lastError: 'x' });
 
     const failing = new ParkedRawEventRedriver(store, { ...bus, publish: async () => Promise.reject(new Error('broker down')) } as unknown as InProcessMessageBus, 1000);
     expect(await failing.redriveDue()).toBe(0);

@@ -17,19 +17,40 @@ const MAX_TRACKED = 10_000;
  * Failures of our own infrastructure (database, broker) are not parked: they stop every
  * partition alike, and retrying in place is what keeps order.
  *
- * Order is traded for progress only for the parked raw event: later ones of the same instance
- * go ahead. Connectors whose state moves only when a raw event succeeds (Dropbox's cursor) lose
- * nothing by this; the rest carry each change's own date in the notification.
+ * Per-instance order is kept: while an instance has parked raw events, its next ones are parked
+ * behind them (without calling the provider), and the re-driver puts an instance's parked raw
+ * events back together, in the order they were received.
  */
 export class ProviderOutageParking {
   private readonly logger = new Logger(ProviderOutageParking.name);
   private readonly failures = new Map<string, number>();
+  /**
+   * False once the re-driver saw the table empty and nothing was parked here since: the common
+   * case then costs no query. Another replica's parking shows at the re-driver's next round; it
+   * matters only for a partition that moved to this replica within that second.
+   */
+  private mayHaveParked = true;
 
   constructor(
     private readonly store: ParkedRawEventStore,
     private readonly policy: ParkingPolicy,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** The re-driver's count after each round. */
+  noteRemaining(count: number): void {
+    this.mayHaveParked = count > 0;
+  }
+
+  /** Parks the raw event behind its instance's parked ones, if it has any; true when it did. */
+  async parkedBehindEarlier(raw: RawEvent): Promise<boolean> {
+    if (!this.mayHaveParked) return false;
+    const nextAttemptAt = await this.store.nextAttemptOf(raw.instanceId);
+    if (nextAttemptAt === undefined) return false;
+    await this.store.park({ raw, parkedAt: this.clock(), nextAttemptAt, lastError: 'waiting behind earlier parked raw events of the instance' });
+    this.logger.log({ instanceId: raw.instanceId, rawEventId: raw.rawEventId }, 'raw event parked behind earlier ones of its instance');
+    return true;
+  }
 
   succeeded(raw: RawEvent): void {
     this.failures.delete(raw.rawEventId);
@@ -55,6 +76,7 @@ export class ProviderOutageParking {
       throw new PermanentMessageError(`provider_unavailable: still failing after ${parkedAttempts - 1} parked retries: ${reason}`, { cause: error });
     }
     const now = this.clock();
+    this.mayHaveParked = true;
     await this.store.park({ raw: { ...raw, parkedAttempts }, parkedAt: now, nextAttemptAt: new Date(now.getTime() + delayMs), lastError: reason });
     this.logger.warn(
       { instanceId: raw.instanceId, elementKey: raw.elementKey, rawEventId: raw.rawEventId, parkedAttempts, retryInMs: delayMs, err: reason },
