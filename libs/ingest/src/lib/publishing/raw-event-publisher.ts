@@ -4,8 +4,9 @@ import { InvalidOutgoingMessageError, MessageBus, TOPICS } from '@connector-even
 import { IngestRejection } from '../pipeline/ingest-rejection';
 
 /**
- * Below Kafka's default `message.max.bytes` (1 MiB), which bounds each partition's record
- * batch in a produce request: calls are only grouped up to this estimated size.
+ * Calls are grouped into one produce request only up to this estimated size, well below the
+ * topics' `max.message.bytes` (which bounds each partition's record batch); a larger call
+ * travels alone.
  */
 export const MAX_GROUP_BYTES = 512 * 1024;
 /** What a raw event adds to its body: ids, headers, JSON keys. Generous on purpose. */
