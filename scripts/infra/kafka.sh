@@ -9,14 +9,16 @@
 #   status   exit 0 when the broker is running
 #   wait     wait (max 90 s) until the broker answers a metadata request
 # Env: KAFKA_BROKERS (first entry gives the port, default 127.0.0.1:9092), KAFKA_HEAP_MAX (default 512m),
-#      KAFKA_LOG_LEVEL (broker log level, default WARN).
+#      KAFKA_LOG_LEVEL (broker log level, default WARN), KAFKA_STATE_DIR (config, data, log and pid
+#      file; default .infra/kafka: another folder and port give a second, private broker, e.g. to
+#      try fault tests without disturbing tests that use the main one; the jars stay shared).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-DIR="$ROOT/.infra/kafka"
-LIBS="$DIR/libs"
+DIR="${KAFKA_STATE_DIR:-$ROOT/.infra/kafka}"
+LIBS="$ROOT/.infra/kafka/libs"
 MARKER="$LIBS/.resolved"
 PROPS="$DIR/server.properties"
 LOG4J="$DIR/log4j.properties"
@@ -165,7 +167,7 @@ start() {
   need_java
   prepare
   format_storage
-  log "starting broker on 127.0.0.1:$PORT (controller :$CONTROLLER_PORT), log in .infra/kafka/broker.log"
+  log "starting broker on 127.0.0.1:$PORT (controller :$CONTROLLER_PORT), log in ${LOG#"$ROOT"/}"
   echo "=== $(date -Is) start" >>"$LOG"
   # setsid + nohup: own session, so the broker survives the calling shell/CI step.
   # The inner bash writes its own pid and execs java, so the pid file is the JVM's pid.

@@ -5,7 +5,9 @@
 #           else install postgresql (apt) if needed, start the cluster, create role + database
 #   stop    stop the local cluster (data kept; `start` brings it back)
 #   status  exit 0 when a server answers on DATABASE_URL
-# Env: DATABASE_URL (default postgres://connector_events:connector_events@127.0.0.1:5432/connector_events)
+# Env: DATABASE_URL (default postgres://connector_events:connector_events@127.0.0.1:5432/connector_events),
+#      PG_CLUSTER (the Debian cluster name, default main; another name and port in DATABASE_URL give
+#      a second, private server, e.g. to try fault tests without disturbing tests that use the main one)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -26,6 +28,7 @@ eval "$(node -e '
   for (const [k, x] of Object.entries(v)) console.log(`${k}=${q(x)}`);
 ')" || die "cannot parse DATABASE_URL"
 SAFE_URL="postgres://$PGU:***@$PGH:$PGP/$PGD"   # for messages: never print the password
+CLUSTER="${PG_CLUSTER:-main}"
 
 answers() {
   if command -v pg_isready >/dev/null; then
@@ -95,18 +98,18 @@ start() {
   install_server
   local ver
   ver="$(pg_version)"
-  if ! pg_lsclusters -h | awk -v v="$ver" '$1 == v && $2 == "main" { f = 1 } END { exit !f }'; then
-    log "creating cluster $ver/main on port $PGP"
-    pg_createcluster "$ver" main -p "$PGP" >/dev/null
+  if ! pg_lsclusters -h | awk -v v="$ver" -v c="$CLUSTER" '$1 == v && $2 == c { f = 1 } END { exit !f }'; then
+    log "creating cluster $ver/$CLUSTER on port $PGP"
+    pg_createcluster "$ver" "$CLUSTER" -p "$PGP" >/dev/null
   fi
   # The cluster must listen on the port DATABASE_URL names (Debian may have picked 5433 etc.).
-  if [[ "$(pg_conftool -s "$ver" main show port 2>/dev/null || echo 5432)" != "$PGP" ]]; then
-    pg_conftool "$ver" main set port "$PGP"
+  if [[ "$(pg_conftool -s "$ver" "$CLUSTER" show port 2>/dev/null || echo 5432)" != "$PGP" ]]; then
+    pg_conftool "$ver" "$CLUSTER" set port "$PGP"
   fi
-  log "starting cluster $ver/main"
-  pg_ctlcluster "$ver" main start || true   # "already running" is fine; pg_isready decides
+  log "starting cluster $ver/$CLUSTER"
+  pg_ctlcluster "$ver" "$CLUSTER" start || true   # "already running" is fine; pg_isready decides
   for _ in $(seq 60); do answers && break; sleep 0.5; done
-  answers || die "cluster $ver/main did not come up; see /var/log/postgresql/postgresql-$ver-main.log"
+  answers || die "cluster $ver/$CLUSTER did not come up; see /var/log/postgresql/postgresql-$ver-$CLUSTER.log"
   ensure_role_db yes || die "could not create/log in as role '$PGU' (database '$PGD')"
   log "ready on $SAFE_URL"
 }
@@ -115,11 +118,11 @@ stop() {
   local ver
   ver="$(pg_version)"
   if [[ -z "$ver" ]] || ! command -v pg_ctlcluster >/dev/null; then log "no local cluster"; return 0; fi
-  if pg_lsclusters -h | awk -v v="$ver" '$1 == v && $2 == "main" && $4 == "online" { f = 1 } END { exit !f }'; then
-    pg_ctlcluster "$ver" main stop
-    log "cluster $ver/main stopped"
+  if pg_lsclusters -h | awk -v v="$ver" -v c="$CLUSTER" '$1 == v && $2 == c && $4 == "online" { f = 1 } END { exit !f }'; then
+    pg_ctlcluster "$ver" "$CLUSTER" stop
+    log "cluster $ver/$CLUSTER stopped"
   else
-    log "cluster $ver/main not running"
+    log "cluster $ver/$CLUSTER not running"
   fi
 }
 
