@@ -2,8 +2,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { waitFor } from './wait-for';
 
-/** The repository root, from this file's place in it (libs/testing/src/lib). */
-export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+/**
+ * The repository root, from this file's place in it (libs/testing/src/lib), also when it runs
+ * built from dist/libs/testing/src/lib (the demo and benchmarks).
+ */
+const ABOVE_LIBS = path.resolve(__dirname, '../../../..');
+export const REPO_ROOT = path.basename(ABOVE_LIBS) === 'dist' ? path.dirname(ABOVE_LIBS) : ABOVE_LIBS;
 
 export interface ServiceProcess {
   readonly url: string;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { FakeAnswer, RecordedRequest } from '../fake-http-server';
 import { FakeProvider } from '../fake-provider';
 import { FakeOAuthApp, FakeTokenGrant } from '../fake-oauth-authority';
@@ -39,7 +39,9 @@ export class FakeHubSpot extends FakeProvider {
   private readonly portals = new Map<number, FakeHubSpotPortal>();
   private readonly subscriptionIds = new Map<string, number>();
   private queued: FakeHubSpotEvent[] = [];
-  private nextPortalId = 62515;
+  // Random: oc.instances.v1 is compacted, so every earlier run's instances stay on the shared
+  // broker, and a portal id reused across runs would route a webhook to all of them.
+  private nextPortalId = randomInt(10_000_000, 90_000_000);
   private nextRecordId = 151;
   private nextEventId = 3816279340;
   private nextAppId = 1160452;
