@@ -5,6 +5,7 @@ import { NotifierMetrics } from '../metrics/notifier-metrics';
 import { AttemptDecision, RetrySchedule, decideAfterAttempt } from '../policy/attempt-decision';
 import { callbackHeaders } from '../signing/callback-signatures';
 import { ClaimedDelivery, DeliveryStore } from '../store/delivery-store';
+import { GroupCommit } from '../store/group-commit';
 import { NOTIFIER_KEYS, callbackTargetOf, instanceFailurePolicy } from './callback-target';
 
 export interface DeliveryAttempterDeps {
@@ -26,8 +27,12 @@ export interface DeliveryAttempterDeps {
  */
 export class DeliveryAttempter {
   private readonly logger = new Logger(DeliveryAttempter.name);
+  /** Attempts finishing together go to Kafka in one produce request. */
+  private readonly published: GroupCommit<DeliveryAttemptMessage>;
 
-  constructor(private readonly deps: DeliveryAttempterDeps) {}
+  constructor(private readonly deps: DeliveryAttempterDeps) {
+    this.published = new GroupCommit((values) => deps.bus.publish(TOPICS.deliveries, values.map((value) => ({ value }))));
+  }
 
   async attempt(delivery: ClaimedDelivery): Promise<void> {
     const { store, owner } = this.deps;
@@ -81,7 +86,7 @@ export class DeliveryAttempter {
       attemptedAt: new Date().toISOString(),
       ...fields,
     };
-    await this.deps.bus.publish(TOPICS.deliveries, [{ value }]);
+    await this.published.add(value);
   }
 }
 

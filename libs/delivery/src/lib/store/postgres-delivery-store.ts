@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { FailurePolicy } from '@connector-events/messaging';
 import { AttemptRecord, ClaimedDelivery, DeliveryState, DeliveryStore, NewDelivery, RedeliveryFilter } from './delivery-store';
+import { GroupCommit } from './group-commit';
 
 interface ClaimedRow {
   id: string;
@@ -22,6 +23,8 @@ type Affected = [unknown, number];
 /** {@link DeliveryStore} on the notifier's schema, in plain SQL. */
 export class PostgresDeliveryStore implements DeliveryStore {
   private readonly schema: string;
+  /** Successful attempts are most of the writes: recorded many per statement under load. */
+  private readonly delivered = new GroupCommit<{ owner: string; id: string; attempt: AttemptRecord }>((items) => this.writeDelivered(items));
 
   constructor(private readonly dataSource: DataSource) {
     const schema = (dataSource.options as PostgresConnectionOptions).schema;
@@ -84,12 +87,17 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   async markDelivered(owner: string, id: string, attempt: AttemptRecord): Promise<void> {
+    await this.delivered.add({ owner, id, attempt });
+  }
+
+  private async writeDelivered(items: ReadonlyArray<{ owner: string; id: string; attempt: AttemptRecord }>): Promise<void> {
     await this.dataSource.query(
-      `UPDATE ${this.schema}.deliveries
-          SET state = 'delivered', in_order = false, attempts = $3, last_status = $4, last_error = NULL,
+      `UPDATE ${this.schema}.deliveries d
+          SET state = 'delivered', in_order = false, attempts = u.attempts, last_status = u.status, last_error = NULL,
               lease_owner = NULL, lease_until = NULL, updated_at = now()
-        WHERE id = $1 AND lease_owner = $2`,
-      [id, owner, attempt.attempts, attempt.statusCode ?? null],
+         FROM unnest($1::bigint[], $2::varchar[], $3::int[], $4::int[]) AS u(id, owner, attempts, status)
+        WHERE d.id = u.id AND d.lease_owner = u.owner`,
+      [items.map((i) => i.id), items.map((i) => i.owner), items.map((i) => i.attempt.attempts), items.map((i) => i.attempt.statusCode ?? null)],
     );
   }
 
