@@ -140,7 +140,8 @@ export class DeliveryModule implements OnModuleInit, OnApplicationBootstrap, OnM
       }),
       await this.bus.subscribe({
         groupId: `${group}.commands`,
-        fromBeginning: true,
+        // Commands are requests of the moment: a new group must not replay old redeliveries.
+        fromBeginning: false,
         handlers: [on(TOPICS.notifierCommands, (message) => this.notifier.commands.handle(message))],
       }),
     );

@@ -50,7 +50,10 @@ export class DeliveryAttempter {
     const attemptedAt = new Date();
     const headers = callbackHeaders({ eventId: delivery.eventId, body, now: attemptedAt, ...(signatureKey ? { signatureKey } : {}) });
     const response = await this.deps.client.post(delivery.callbackUrl, body, headers);
-    const decision = decideAfterAttempt({ response, attempt, schedule: this.deps.schedule, policy: await this.policyFor(delivery, record) });
+    const delivered = response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300;
+    // The policy matters only after a failure: successes cost no read.
+    const policy = delivered ? 'retry' : await this.policyFor(delivery, record);
+    const decision = decideAfterAttempt({ response, attempt, schedule: this.deps.schedule, policy });
 
     this.deps.metrics.attempts.inc({ outcome: decision.outcome });
     this.deps.metrics.attemptDuration.observe({ outcome: decision.outcome }, response.durationMs / 1000);
