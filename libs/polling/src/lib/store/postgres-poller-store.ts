@@ -94,7 +94,7 @@ export class PostgresPollerStore implements PollerStore {
 
   async claimDue(scope: string, elementKey: string, limit: number, leaseMs: number): Promise<ClaimedPoll[]> {
     const leaseToken = randomUUID();
-    const rows = (await this.dataSource.query(
+    const rows = returnedRows<ClaimRow>(await this.dataSource.query(
       `WITH due AS (
          SELECT instance_id FROM ${this.schema}.poll_schedules
          WHERE scope = $1 AND element_key = $2 AND enabled AND next_poll_at <= now() AND (lease_until IS NULL OR lease_until < now())
@@ -104,7 +104,7 @@ export class PostgresPollerStore implements PollerStore {
        RETURNING p.instance_id, p.element_key, p.next_poll_at, p.interval_ms, p.enabled_at, p.failures,
                  EXTRACT(EPOCH FROM (now() - p.next_poll_at)) * 1000 AS lag_ms`,
       [scope, elementKey, limit, leaseToken, leaseMs],
-    )) as ClaimRow[];
+    ));
     return rows.map((row) => ({
       instanceId: Number(row.instance_id),
       elementKey: row.element_key,
@@ -133,8 +133,8 @@ export class PostgresPollerStore implements PollerStore {
          WHERE scope = $1 AND instance_id = $2 AND lease_token = $3
          RETURNING enabled, enabled_at`,
         [scope, claim.instanceId, claim.leaseToken, finished.nextPollAt, finished.failures, finished.outcome.slice(0, 32)],
-      )) as [{ enabled: boolean; enabled_at: Date }[], number];
-      const row = updated[0][0];
+      ));
+      const row = returnedRows<{ enabled: boolean; enabled_at: Date }>(updated)[0];
       // The lease was lost (expired and taken by another process): its poll decides.
       if (!row) return false;
       // Events were disabled and enabled again meanwhile: these watermarks belong to the old enablement.
@@ -241,7 +241,7 @@ export class PostgresPollerStore implements PollerStore {
 
   async claimDueSubscriptions(scope: string, limit: number, leaseMs: number): Promise<ClaimedSubscription[]> {
     const leaseToken = randomUUID();
-    const rows = (await this.dataSource.query(
+    const rows = returnedRows<SubscriptionRow>(await this.dataSource.query(
       `WITH due AS (
          SELECT instance_id, resource FROM ${this.schema}.provider_subscriptions
          WHERE scope = $1 AND due_at <= now() AND (lease_until IS NULL OR lease_until < now())
@@ -250,7 +250,7 @@ export class PostgresPollerStore implements PollerStore {
        FROM due WHERE s.scope = $1 AND s.instance_id = due.instance_id AND s.resource = due.resource
        RETURNING s.instance_id, s.resource, s.element_key, s.wanted, s.subscription_id, s.expires_at, s.failures`,
       [scope, limit, leaseToken, leaseMs],
-    )) as SubscriptionRow[];
+    ));
     return rows.map((row) => ({
       instanceId: Number(row.instance_id),
       resource: row.resource,
@@ -298,4 +298,10 @@ export class PostgresPollerStore implements PollerStore {
     )) as { resource: string; subscription_id: string | null; wanted: boolean }[];
     return rows.map((row) => ({ resource: row.resource, wanted: row.wanted, ...(row.subscription_id ? { subscriptionId: row.subscription_id } : {}) }));
   }
+}
+
+/** TypeORM answers an UPDATE … RETURNING with `[rows, count]` on PostgreSQL, and with the rows elsewhere. */
+function returnedRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
 }
