@@ -14,6 +14,11 @@ export interface AppConfig {
     readonly clientId: string;
     /** `max.message.bytes` of every topic, from {@link kafkaMaxMessageBytesFor}. */
     readonly maxMessageBytes: number;
+    /**
+     * How long the broker waits for a consumer that stopped heartbeating (a crashed process)
+     * before its partitions go to the group's other members, or to its restarted self.
+     */
+    readonly sessionTimeoutMs: number;
   };
   readonly database: {
     readonly url: string;

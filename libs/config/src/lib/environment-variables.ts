@@ -35,6 +35,14 @@ export class EnvironmentVariables {
   @Max(1000, { message: 'KAFKA_TOPIC_PARTITIONS must be at most 1000' })
   KAFKA_TOPIC_PARTITIONS?: number;
 
+  /** 6 s is the broker's default `group.min.session.timeout.ms`, 5 min its `group.max.session.timeout.ms`. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'KAFKA_SESSION_TIMEOUT_MS must be a whole number of milliseconds' })
+  @Min(6_000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be at least 6000 (the broker refuses shorter sessions)' })
+  @Max(300_000, { message: 'KAFKA_SESSION_TIMEOUT_MS must be at most 300000 (the broker refuses longer sessions)' })
+  KAFKA_SESSION_TIMEOUT_MS?: number;
+
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, {
     message: 'DATABASE_URL must be a postgres:// URL (e.g. postgres://user:password@127.0.0.1:5432/db)',

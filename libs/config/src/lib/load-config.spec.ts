@@ -28,7 +28,7 @@ describe('loadConfig', () => {
         providerBaseUrls: {},
       }),
     );
-    expect(config.kafka).toEqual({ brokers: ['127.0.0.1:9092'], topicPartitions: 6, clientId: 'connector-events-poller', maxMessageBytes: 16 * 1024 * 1024 });
+    expect(config.kafka).toEqual({ brokers: ['127.0.0.1:9092'], topicPartitions: 6, clientId: 'connector-events-poller', maxMessageBytes: 16 * 1024 * 1024, sessionTimeoutMs: 30_000 });
     expect(config.database).toEqual({ url: DEFAULT_DATABASE_URL, poolSize: 10 });
     expect(config.secretsKey.equals(key)).toBe(true);
     expect(config.bootstrap).toBeUndefined();
@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       ...valid,
       KAFKA_BROKERS: 'k1:9092,k2:9093',
       KAFKA_TOPIC_PARTITIONS: '12',
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
       DATABASE_URL: 'postgresql://u:p@db:5432/x',
       DATABASE_POOL_SIZE: '4',
       PORT: '8080',
@@ -63,6 +64,7 @@ describe('loadConfig', () => {
     });
     expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9093']);
     expect(config.kafka.topicPartitions).toBe(12);
+    expect(config.kafka.sessionTimeoutMs).toBe(10_000);
     expect(config.database).toEqual({ url: 'postgresql://u:p@db:5432/x', poolSize: 4 });
     expect(config.port).toBe(8080);
     expect(config.publicBaseUrl).toBe('https://events.example.com');
@@ -118,6 +120,13 @@ describe('loadConfig', () => {
     ]) {
       expect(problems).toContain(variable);
     }
+  });
+
+  it('keeps KAFKA_SESSION_TIMEOUT_MS within what the broker accepts, 30 s unless set', () => {
+    expect(loadConfig('normalizer', valid).kafka.sessionTimeoutMs).toBe(30_000);
+    expect(problemsOf({ ...valid, KAFKA_SESSION_TIMEOUT_MS: '5999' })).toEqual(['KAFKA_SESSION_TIMEOUT_MS must be at least 6000 (the broker refuses shorter sessions)']);
+    expect(problemsOf({ ...valid, KAFKA_SESSION_TIMEOUT_MS: '300001' })).toEqual(['KAFKA_SESSION_TIMEOUT_MS must be at most 300000 (the broker refuses longer sessions)']);
+    expect(problemsOf({ ...valid, KAFKA_SESSION_TIMEOUT_MS: '10s' })).toContain('KAFKA_SESSION_TIMEOUT_MS must be a whole number of milliseconds');
   });
 
   it('keeps WEBHOOK_MAX_BODY_BYTES between 1 KiB and 64 MiB', () => {

@@ -12,6 +12,7 @@ import { DEFAULT_PORTS, ServiceName } from './service-name';
 import { DEFAULT_WEBHOOK_MAX_BODY_BYTES, kafkaMaxMessageBytesFor } from './webhook-body-limit';
 
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
+export const DEFAULT_KAFKA_SESSION_TIMEOUT_MS = 30_000;
 export const DEFAULT_DATABASE_URL =
   'postgres://connector_events:connector_events@127.0.0.1:5432/connector_events';
 
@@ -59,6 +60,7 @@ export function loadConfig(service: ServiceName | 'embedded', env: NodeJS.Proces
       topicPartitions: vars.KAFKA_TOPIC_PARTITIONS ?? 6,
       clientId: `connector-events-${service}`,
       maxMessageBytes: kafkaMaxMessageBytesFor(webhookMaxBodyBytes),
+      sessionTimeoutMs: vars.KAFKA_SESSION_TIMEOUT_MS ?? DEFAULT_KAFKA_SESSION_TIMEOUT_MS,
     },
     database: {
       url: vars.DATABASE_URL ?? DEFAULT_DATABASE_URL,

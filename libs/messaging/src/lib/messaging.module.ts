@@ -44,6 +44,7 @@ export class MessagingModule {
                   clientId: config.kafka.clientId,
                   topicPartitions: config.kafka.topicPartitions,
                   maxMessageBytes: config.kafka.maxMessageBytes,
+                  sessionTimeoutMs: config.kafka.sessionTimeoutMs,
                   onFatal: exitOnFatal,
                 })
               : new InProcessMessageBus({ topicPartitions: config.kafka.topicPartitions }),
