@@ -17,3 +17,4 @@ export * from './lib/fakes/adapter-properties';
 export * from './lib/topic-recorder';
 export * from './lib/database-targets';
 export * from './lib/fakes/fake-provider';
+export * from './lib/system';
