@@ -64,7 +64,7 @@ class Notifier {
       bus,
       metrics,
       unknownInstanceWaitMs: options.unknownInstanceWaitMs ?? DELIVERY_DEFAULTS.unknownInstanceWaitMs,
-      wake,
+      scheduler: this.scheduler,
     });
     this.commands = new NotifierCommandHandler({ instances: view, store, wake });
   }

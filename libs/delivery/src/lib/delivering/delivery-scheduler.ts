@@ -46,6 +46,26 @@ export class DeliveryScheduler {
     await Promise.allSettled([...this.running]);
   }
 
+  /**
+   * Takes a slot for a delivery about to be recorded, when its host and the process have one
+   * free: the intake then records the row already claimed and hands it to {@link launchReserved},
+   * sparing a claim query and its wait. Every reservation ends in launchReserved or cancelReservation.
+   */
+  reserve(host: string): { owner: string; leaseMs: number } | undefined {
+    if (this.stopped || this.inFlight >= this.options.maxConcurrency) return undefined;
+    if ((this.perHost.get(host) ?? 0) >= this.options.maxConcurrencyPerHost) return undefined;
+    this.take(host);
+    return { owner: this.options.owner, leaseMs: this.options.leaseMs };
+  }
+
+  launchReserved(delivery: ClaimedDelivery): void {
+    this.run(delivery);
+  }
+
+  cancelReservation(host: string): void {
+    this.give(host);
+  }
+
   /** Claims now: something became due (a new notification, a finished attempt, a redelivery). */
   wake(): void {
     if (this.stopped) return;
@@ -89,20 +109,33 @@ export class DeliveryScheduler {
   }
 
   private launch(delivery: ClaimedDelivery): void {
+    this.take(delivery.host);
+    this.run(delivery);
+  }
+
+  private take(host: string): void {
     this.inFlight++;
-    this.perHost.set(delivery.host, (this.perHost.get(delivery.host) ?? 0) + 1);
+    this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1);
     this.onInFlightChange(this.inFlight);
+  }
+
+  private give(host: string): void {
+    this.inFlight--;
+    const left = (this.perHost.get(host) ?? 1) - 1;
+    if (left <= 0) this.perHost.delete(host);
+    else this.perHost.set(host, left);
+    this.onInFlightChange(this.inFlight);
+  }
+
+  /** Runs one attempt in a slot already taken; the slot is given back when it ends. */
+  private run(delivery: ClaimedDelivery): void {
     const run = this.attempt(delivery)
       .catch((error: unknown) => {
         // The lease runs out and the delivery is attempted again; nothing is lost.
         this.logger.error({ instanceId: delivery.instanceId, err: error instanceof Error ? error.message : String(error) }, 'delivery attempt failed unexpectedly');
       })
       .finally(() => {
-        this.inFlight--;
-        const left = (this.perHost.get(delivery.host) ?? 1) - 1;
-        if (left <= 0) this.perHost.delete(delivery.host);
-        else this.perHost.set(delivery.host, left);
-        this.onInFlightChange(this.inFlight);
+        this.give(delivery.host);
         this.running.delete(run);
         this.wake();
       });

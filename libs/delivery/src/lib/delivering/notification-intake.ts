@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { EventNotification } from '@connector-events/event-schema';
 import { DeliveryAttemptMessage, IncomingMessage, InstanceRecord, MessageBus, TOPICS } from '@connector-events/messaging';
 import { NotifierMetrics } from '../metrics/notifier-metrics';
-import { DeliveryStore } from '../store/delivery-store';
+import { ClaimedDelivery, DeliveryStore, NewDelivery } from '../store/delivery-store';
 import { callbackTargetOf } from './callback-target';
 
 export interface InstanceSource {
@@ -26,8 +26,13 @@ export class NotificationIntake {
       readonly bus: MessageBus;
       readonly metrics: NotifierMetrics;
       readonly unknownInstanceWaitMs: number;
-      /** Wakes the scheduler: a new delivery is due now. */
-      readonly wake: () => void;
+      /** Slots for attempting a new delivery at once (see DeliveryScheduler.reserve). */
+      readonly scheduler: {
+        reserve(host: string): { owner: string; leaseMs: number } | undefined;
+        launchReserved(delivery: ClaimedDelivery): void;
+        cancelReservation(host: string): void;
+        wake(): void;
+      };
     },
   ) {}
 
@@ -54,7 +59,7 @@ export class NotificationIntake {
     }
     // The exact bytes every attempt sends and signs: the notification as published.
     const body = JSON.stringify(notification);
-    const state = await this.deps.store.enqueue({
+    const delivery: NewDelivery = {
       eventId,
       instanceId,
       organizationId: record.organizationId,
@@ -62,13 +67,25 @@ export class NotificationIntake {
       callbackUrl: target.url,
       host: target.host,
       body,
-    });
-    if (state === undefined) {
+    };
+    const { scheduler } = this.deps;
+    const reserved = scheduler.reserve(target.host);
+    let recorded: Awaited<ReturnType<DeliveryStore['enqueue']>>;
+    try {
+      recorded = await this.deps.store.enqueue(delivery, reserved);
+    } catch (error) {
+      if (reserved) scheduler.cancelReservation(target.host);
+      throw error;
+    }
+    if (reserved && recorded?.state === 'pending') scheduler.launchReserved({ ...delivery, id: recorded.id, attempts: 0, inOrder: false });
+    else if (reserved) scheduler.cancelReservation(target.host);
+
+    if (recorded === undefined) {
       this.deps.metrics.notifications.inc({ result: 'duplicate' });
       return;
     }
-    this.deps.metrics.notifications.inc({ result: state === 'queued' ? 'queued' : 'pending' });
-    if (state === 'queued') {
+    this.deps.metrics.notifications.inc({ result: recorded.state === 'queued' ? 'queued' : 'pending' });
+    if (recorded.state === 'queued') {
       const queued: DeliveryAttemptMessage = {
         instanceId,
         eventId,
@@ -80,8 +97,8 @@ export class NotificationIntake {
       };
       this.deps.metrics.attempts.inc({ outcome: 'QUEUED' });
       await this.deps.bus.publish(TOPICS.deliveries, [{ value: queued }]);
-    } else {
-      this.deps.wake();
+    } else if (!reserved) {
+      scheduler.wake();
     }
   }
 

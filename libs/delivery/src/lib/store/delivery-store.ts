@@ -43,8 +43,12 @@ export interface RedeliveryFilter {
  * lease ran out cannot overwrite the attempt of the one that took over.
  */
 export interface DeliveryStore {
-  /** Records the delivery unless it exists (same event, same callback); `queued` when the callback is deactivated. */
-  enqueue(delivery: NewDelivery): Promise<DeliveryState | undefined>;
+  /**
+   * Records the delivery unless it exists (same event, same callback); `queued` when the callback
+   * is deactivated. With `lease`, a `pending` row is recorded already claimed by that owner (the
+   * caller attempts it at once, skipping a claim).
+   */
+  enqueue(delivery: NewDelivery, lease?: { readonly owner: string; readonly leaseMs: number }): Promise<{ id: string; state: DeliveryState } | undefined>;
   /**
    * Claims up to `limit` due deliveries for `leaseMs`, none to the `excludedHosts` (those at
    * their concurrency limit here), and of the deliveries redelivered in order only the first of

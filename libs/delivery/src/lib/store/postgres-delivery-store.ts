@@ -32,17 +32,23 @@ export class PostgresDeliveryStore implements DeliveryStore {
     this.schema = `"${schema}"`;
   }
 
-  async enqueue(d: NewDelivery): Promise<DeliveryState | undefined> {
+  async enqueue(d: NewDelivery, lease?: { owner: string; leaseMs: number }): Promise<{ id: string; state: DeliveryState } | undefined> {
     const rows = (await this.dataSource.query(
-      `INSERT INTO ${this.schema}.deliveries (event_id, instance_id, organization_id, callback_id, callback_url, host, body, state, next_attempt_at)
+      `WITH deactivated AS (SELECT EXISTS (SELECT 1 FROM ${this.schema}.callbacks WHERE callback_id = $4 AND NOT active) AS yes)
+       INSERT INTO ${this.schema}.deliveries
+         (event_id, instance_id, organization_id, callback_id, callback_url, host, body, state, next_attempt_at, lease_owner, lease_until)
        SELECT $1, $2, $3, $4, $5, $6, $7,
-              CASE WHEN EXISTS (SELECT 1 FROM ${this.schema}.callbacks WHERE callback_id = $4 AND NOT active) THEN 'queued' ELSE 'pending' END,
-              now()
+              CASE WHEN deactivated.yes THEN 'queued' ELSE 'pending' END,
+              now(),
+              CASE WHEN deactivated.yes THEN NULL ELSE $8::varchar END,
+              CASE WHEN deactivated.yes OR $8::varchar IS NULL THEN NULL ELSE now() + make_interval(secs => $9::double precision / 1000) END
+         FROM deactivated
        ON CONFLICT (event_id, callback_id) DO NOTHING
-       RETURNING state`,
-      [d.eventId, d.instanceId, d.organizationId, d.callbackId, d.callbackUrl, d.host, d.body],
-    )) as { state: DeliveryState }[];
-    return rows[0]?.state;
+       RETURNING id, state`,
+      [d.eventId, d.instanceId, d.organizationId, d.callbackId, d.callbackUrl, d.host, d.body, lease?.owner ?? null, lease?.leaseMs ?? 0],
+    )) as { id: string; state: DeliveryState }[];
+    const row = rows[0];
+    return row ? { id: String(row.id), state: row.state } : undefined;
   }
 
   async claim(owner: string, limit: number, leaseMs: number, excludedHosts: readonly string[]): Promise<ClaimedDelivery[]> {
