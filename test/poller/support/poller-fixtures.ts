@@ -79,10 +79,11 @@ export async function startPoller(
   env: Record<string, string>,
   options: PollingOptions = {},
   extra: (Type | DynamicModule)[] = [],
+  port = 0,
 ): Promise<INestApplication> {
   const config = loadConfig('poller', testEnvironment({ PORT: '0', POLLER_MINUTE_MS: String(TEST_MINUTE_MS), POLLER_INSTANCE_TAG: tag, ...env }));
   const app = await createServiceApp(config, { service: 'poller', transport: 'kafka', features: [...extra, PollingModule.register(options)] });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   return app;
 }
 
