@@ -243,6 +243,20 @@ describe('RawEventNormalizer', () => {
       expect((await normalizer.normalize(rawEvent(record, dropboxBody(accountId)))).outcome).toBe('no_events');
     });
 
+    it('gives each change its own ids although every Dropbox call has the same body (and so the same raw event id)', async () => {
+      const { record, accountId } = await dropboxInstance();
+      const sameCall = rawEvent(record, dropboxBody(accountId));
+      await normalizer.normalize(sameCall);
+      dropbox.addFile(accountId, '/first.txt');
+      const first = await normalizer.normalize({ ...sameCall, receivedAt: new Date().toISOString() });
+      dropbox.addFile(accountId, '/second.txt');
+      const second = await normalizer.normalize({ ...sameCall, receivedAt: new Date().toISOString() });
+      expect(first.notifications.flatMap((n) => n.message.events.map((e) => e.path))).toEqual(['/first.txt']);
+      expect(second.notifications.flatMap((n) => n.message.events.map((e) => e.path))).toEqual(['/second.txt']);
+      expect(second.notifications[0]?.message.eventId).not.toBe(first.notifications[0]?.message.eventId);
+      expect(second.notifications[0]?.id).not.toBe(first.notifications[0]?.id);
+    });
+
     it('republishes exactly what a crashed attempt published, even after more changes, and only then moves the cursor', async () => {
       const { record, accountId } = await dropboxInstance();
       await normalizer.normalize(rawEvent(record, dropboxBody(accountId)));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { ConnectorAdapter, ConnectorRegistry, connectorErrors } from '@connector-events/connectors';
@@ -113,7 +114,7 @@ export class RawEventNormalizer {
 
     const pages = notificationPages({
       instance,
-      rawEventId: raw.rawEventId,
+      rawEventId: pageSourceOf(raw.rawEventId, context.state),
       source: raw.source,
       receivedAt: new Date(raw.receivedAt),
       raw: result.raw,
@@ -191,6 +192,20 @@ export class RawEventNormalizer {
     else if (failure === undefined) this.logger.warn(line, 'raw event dropped');
     else this.logger.warn({ ...line, err: failure instanceof Error ? failure.message : String(failure) }, 'raw event failed');
   }
+}
+
+/**
+ * What the notification ids derive from. One body can announce different changes: Dropbox
+ * sends the same body for every change of an account, so webhook-ingest gives each call the
+ * same raw event id. When the adapter read the changes from kept state (Dropbox's cursor), the
+ * ids also name that state, so the next change is not taken for a copy of the last; a
+ * redelivery before the state moved still gets the same ids.
+ */
+function pageSourceOf(rawEventId: string, state: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(state).sort();
+  if (keys.length === 0) return rawEventId;
+  const digest = createHash('sha256').update(JSON.stringify(keys.map((key) => [key, state[key]]))).digest('base64url');
+  return `${rawEventId}:${digest}`;
 }
 
 function dropped(outcome: RawEventOutcome): Processed {
