@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { ClaimedDelivery, DeliveryStore } from '../store/delivery-store';
 
+const MAX_BACKOFF_MS = 5_000;
+
 export interface DeliverySchedulerOptions {
   readonly owner: string;
   readonly maxConcurrency: number;
@@ -24,6 +26,8 @@ export class DeliveryScheduler {
   private inFlight = 0;
   private timer?: NodeJS.Timeout;
   private pumping = false;
+  /** Grows while the database refuses claims, so an outage is not hammered (or logged) every poll. */
+  private backoffMs = 0;
   private again = false;
   private stopped = true;
 
@@ -78,7 +82,7 @@ export class DeliveryScheduler {
       this.pumping = false;
       if (this.stopped) return;
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs);
+      this.timer = setTimeout(() => this.wake(), Math.max(this.options.pollIntervalMs, this.backoffMs));
       this.timer.unref();
     });
   }
@@ -93,8 +97,10 @@ export class DeliveryScheduler {
       let claimed: ClaimedDelivery[];
       try {
         claimed = await this.store.claim(this.options.owner, limit, this.options.leaseMs, saturated);
+        this.backoffMs = 0;
       } catch (error) {
-        this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not claim deliveries; trying again');
+        if (this.backoffMs === 0) this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not claim deliveries; trying again');
+        this.backoffMs = Math.min(Math.max(2 * this.backoffMs, this.options.pollIntervalMs), MAX_BACKOFF_MS);
         return;
       }
       const overflow: string[] = [];
