@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     DATABASE_URL: process.env['DATABASE_URL'] || DEFAULT_DATABASE_URL,
     SECRETS_KEY: secretsKey.toString('base64'),
     PORT: String(await freePort()),
-    LOG_LEVEL: 'warn',
+    // The topic holds other runs' instances, sealed with other keys: each would log an error.
+    LOG_LEVEL: 'fatal',
     POLLER_INSTANCE_TAG: tag,
     POLLER_MINUTE_MS: String(flags.minuteMs),
     POLLER_CONCURRENCY_PER_PROVIDER: String(flags.concurrency),
@@ -73,20 +74,22 @@ async function main(): Promise<void> {
 function report(flags: Record<keyof typeof FLAGS, number>, seconds: number, before: PollerFigures, after: PollerFigures, perInstance: number[]): void {
   const minutes = (seconds * 1000) / flags.minuteMs;
   const polls = after.polls - before.polls;
-  const missed = perInstance.filter((calls) => calls < Math.floor(minutes)).length;
+  // A window of whole minutes holds that many slots of every instance; one may fall just outside at either edge.
+  const missed = perInstance.filter((calls) => calls < Math.floor(minutes) - 1).length;
+  const needed = (flags.instances * seconds * 1000) / flags.minuteMs;
   const cpu = after.cpuSeconds - before.cpuSeconds;
   const lagMean = after.lagCount > before.lagCount ? (after.lagSum - before.lagSum) / (after.lagCount - before.lagCount) : 0;
-  const kept = missed === 0 && lagQuantile(before, after, 0.99) <= 5;
+  const kept = missed === 0 && polls >= needed * 0.98 && lagQuantile(before, after, 0.99) <= (flags.minuteMs / 1000) * 0.1;
   process.stdout.write(
     formatSection(`poller: ${flags.instances} HubSpot instances every minute (minute = ${flags.minuteMs / 1000} s), one process, concurrency ${flags.concurrency}`, [
       ['measured', `${seconds.toFixed(0)} s = ${minutes.toFixed(2)} minutes, after one minute of warm-up`],
       ['polls', `${polls} = ${((polls / seconds) * 60).toFixed(0)} /real minute (needed ${((flags.instances / flags.minuteMs) * 60_000).toFixed(0)})`],
-      ['per instance', `min ${Math.min(...perInstance)}, max ${Math.max(...perInstance)} polls; ${missed} instances polled fewer than ${Math.floor(minutes)} times`],
+      ['per instance', `min ${Math.min(...perInstance)}, max ${Math.max(...perInstance)} polls; ${missed} instances polled fewer than ${Math.floor(minutes) - 1} times`],
       ['records published', `${after.records - before.records} (${flags.changes} % of the instances change each minute)`],
       ['lag behind slot', `mean ${(lagMean * 1000).toFixed(0)} ms, p50 ≤ ${lagQuantile(before, after, 0.5)} s, p99 ≤ ${lagQuantile(before, after, 0.99)} s`],
       ['poller CPU', `${cpu.toFixed(1)} s = ${((cpu / seconds) * 100).toFixed(0)} % of one core`],
       ['poller memory', `${(after.residentBytes / 1024 / 1024).toFixed(0)} MiB resident`],
-      ['kept the schedule', kept ? 'yes' : 'NO'],
+      ['kept the schedule', `${kept ? 'yes' : 'NO'} (every instance polled, ≥ 98 % of the polls due, p99 lag ≤ a tenth of the minute)`],
     ]),
   );
 }
