@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { EventNotification, formatJavaDate } from '@connector-events/event-schema';
+import { NotifierMetrics } from '@connector-events/delivery';
 import { InstanceSnapshotMessage, InstanceView, MESSAGE_BUS, MessageBus, TOPICS } from '@connector-events/messaging';
 import { SecretBox } from '@connector-events/secrets';
 import { BenchCallbackReceiver } from './lib/bench-callback-receiver';
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
       for (const n of slice) sentAt.set(n.message.eventId, at);
       await bus.publish(TOPICS.notifications, slice.map((value) => ({ value })));
     }
+    const metrics = notifier.app.get(NotifierMetrics);
+    const recorded = async (): Promise<number> => (await metrics.notifications.get()).values.reduce((sum, v) => sum + v.value, 0);
+    while ((await recorded()) < burst.length) await new Promise((resolve) => setTimeout(resolve, 5));
+    const allRecorded = performance.now();
     await waitUntil(() => burst.every((n) => received(receivers, n.message.eventId) !== undefined), 600_000);
     const last = Math.max(...burst.map((n) => received(receivers, n.message.eventId) ?? 0));
     const burstLatency = summarizeLatencies(burst.map((n) => (received(receivers, n.message.eventId) ?? 0) - (sentAt.get(n.message.eventId) ?? 0)));
@@ -66,6 +71,7 @@ async function main(): Promise<void> {
       formatSection(`notifier: ${flags.notifications} notifications published at once → signed POSTs (Kafka ${notifier.config.kafka.brokers.join(',')})`, [
         ...common,
         ['delivered', `${burst.length} in ${((last - started) / 1000).toFixed(2)} s = ${(burst.length / ((last - started) / 1000)).toFixed(0)} notifications/s`],
+        ['read and recorded', `all ${burst.length} after ${((allRecorded - started) / 1000).toFixed(2)} s = ${(burst.length / ((allRecorded - started) / 1000)).toFixed(0)} notifications/s (Kafka consumer → PostgreSQL)`],
         ['publish → receipt p50', `${burstLatency.p50.toFixed(1)} ms (under saturation: includes waiting behind the rest)`],
         ['publish → receipt p99', `${burstLatency.p99.toFixed(1)} ms`],
       ]),
