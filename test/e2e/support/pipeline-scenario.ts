@@ -69,7 +69,21 @@ export function describePipeline(mode: SystemMode, connectors: readonly SystemCo
       },
     );
 
-    it('every instance’s event log shows its notification NOTIFIED, and nothing else reached the callbacks', async () => {
+    it('a second change at each provider arrives as a new notification (new eventId) with only the new object', async () => {
+      const settled = await Promise.all([...outcomes.values()]);
+      await Promise.all(
+        settled.map(async ({ instance, change }) => {
+          const scenario = CONNECTOR_SCENARIOS[instance.connector];
+          const next = await scenario.causeChange(system, instance);
+          const [first, second] = await system.callbacks.waitForNotifications(2, { instanceId: instance.id }, 90_000);
+          expect(second?.eventId).not.toBe(first?.eventId);
+          expect((second?.body as EventNotification).message.events.map((e) => e.objectId)).toEqual([next.expected.objectId]);
+          expect(next.expected.objectId).not.toBe(change.expected.objectId);
+        }),
+      );
+    });
+
+    it('every instance’s event log shows its first notification NOTIFIED, and nothing else reached the callbacks', async () => {
       const settled = await Promise.all([...outcomes.values()]);
       for (const { instance, delivery } of settled) {
         const logged = await waitFor(
@@ -82,9 +96,9 @@ export function describePipeline(mode: SystemMode, connectors: readonly SystemCo
         );
         expect(logged).toMatchObject({ id: delivery.eventId, status: 'NOTIFIED', notifiedData: { message: { eventId: delivery.eventId, instanceId: instance.id } } });
       }
-      // Exactly one notification per instance after dedup, and only this run's instances called.
+      // Two notifications per instance after dedup, and only this run's instances called.
       const ids = new Set(settled.map((o) => o.instance.id));
-      expect(system.callbacks.notifications().map((d) => d.instanceId).sort()).toEqual([...ids].sort());
+      expect(system.callbacks.notifications().map((d) => d.instanceId).sort()).toEqual([...ids, ...ids].sort());
       expect(system.callbacks.deliveries.every((d) => ids.has(d.instanceId ?? -1))).toBe(true);
       expect(system.callbacks.deliveries.every((d) => d.signature === 'valid')).toBe(true);
     });
