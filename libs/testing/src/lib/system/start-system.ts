@@ -142,7 +142,10 @@ export class RunningSystem {
           processes.set(name, new MutableProcess(name, port, env));
         }
       }
-      await Promise.all([...processes.values()].map((p) => p.start(readyTimeoutMs)));
+      // Every start settles before a failure is thrown, so the catch below kills them all.
+      const started = await Promise.allSettled([...processes.values()].map((p) => p.start(readyTimeoutMs)));
+      const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failure) throw failure.reason;
 
       const main = processes.get('embedded') ?? processes.get('instance-service');
       const ingest = processes.get('embedded') ?? processes.get('webhook-ingest');
