@@ -1,19 +1,20 @@
 /**
  * Writes items in batches without a timer: the first item is written at once; items that come
  * while a write is in flight wait and go together in the next one. Under load one statement
- * (one fsync) carries many completions; alone, an item waits for nothing.
+ * (one fsync) carries many items; alone, an item waits for nothing. `write` answers one result
+ * per item, in order.
  */
-export class GroupCommit<T> {
-  private waiting: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }> = [];
+export class GroupCommit<T, R = void> {
+  private waiting: Array<{ item: T; resolve: (result: R) => void; reject: (error: unknown) => void }> = [];
   private flushing = false;
 
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    private readonly write: (items: T[]) => Promise<R[] | void>,
     private readonly maxBatch = 500,
   ) {}
 
-  add(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       if (!this.flushing) void this.flush();
     });
@@ -25,8 +26,8 @@ export class GroupCommit<T> {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.maxBatch);
         try {
-          await this.write(batch.map((entry) => entry.item));
-          for (const entry of batch) entry.resolve();
+          const results = await this.write(batch.map((entry) => entry.item));
+          batch.forEach((entry, i) => entry.resolve((results ? results[i] : undefined) as R));
         } catch (error) {
           for (const entry of batch) entry.reject(error);
         }

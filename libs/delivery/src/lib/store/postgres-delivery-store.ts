@@ -17,12 +17,18 @@ interface ClaimedRow {
   in_order: boolean;
 }
 
+interface NewRow {
+  readonly delivery: NewDelivery;
+  readonly lease?: { readonly owner: string; readonly leaseMs: number };
+}
+
 /** PostgreSQL's `UPDATE`/`DELETE` answer through TypeORM: `[rows, affected]`. */
 type Affected = [unknown, number];
 
 /** {@link DeliveryStore} on the notifier's schema, in plain SQL. */
 export class PostgresDeliveryStore implements DeliveryStore {
   private readonly schema: string;
+  private readonly enqueued = new GroupCommit<NewRow, { id: string; state: DeliveryState } | undefined>((items) => this.writeEnqueued(items));
   /** Successful attempts are most of the writes: recorded many per statement under load. */
   private readonly delivered = new GroupCommit<{ owner: string; id: string; attempt: AttemptRecord }>((items) => this.writeDelivered(items));
 
@@ -33,22 +39,48 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   async enqueue(d: NewDelivery, lease?: { owner: string; leaseMs: number }): Promise<{ id: string; state: DeliveryState } | undefined> {
+    return this.enqueued.add({ delivery: d, ...(lease ? { lease } : {}) });
+  }
+
+  /** One INSERT for the notifications read together (the partitions consumed at once). */
+  private async writeEnqueued(items: readonly NewRow[]): Promise<Array<{ id: string; state: DeliveryState } | undefined>> {
+    const column = <V>(pick: (item: NewRow) => V): V[] => items.map(pick);
     const rows = (await this.dataSource.query(
-      `WITH deactivated AS (SELECT EXISTS (SELECT 1 FROM ${this.schema}.callbacks WHERE callback_id = $4 AND NOT active) AS yes)
+      `WITH input AS (
+         SELECT u.*, EXISTS (SELECT 1 FROM ${this.schema}.callbacks c WHERE c.callback_id = u.callback_id AND NOT c.active) AS off
+           FROM unnest($1::varchar[], $2::bigint[], $3::bigint[], $4::char(64)[], $5::text[], $6::varchar[], $7::text[], $8::varchar[], $9::double precision[])
+                AS u(event_id, instance_id, organization_id, callback_id, callback_url, host, body, owner, lease_ms)
+       )
        INSERT INTO ${this.schema}.deliveries
          (event_id, instance_id, organization_id, callback_id, callback_url, host, body, state, next_attempt_at, lease_owner, lease_until)
-       SELECT $1, $2, $3, $4, $5, $6, $7,
-              CASE WHEN deactivated.yes THEN 'queued' ELSE 'pending' END,
+       SELECT event_id, instance_id, organization_id, callback_id, callback_url, host, body,
+              CASE WHEN off THEN 'queued' ELSE 'pending' END,
               now(),
-              CASE WHEN deactivated.yes THEN NULL ELSE $8::varchar END,
-              CASE WHEN deactivated.yes OR $8::varchar IS NULL THEN NULL ELSE now() + make_interval(secs => $9::double precision / 1000) END
-         FROM deactivated
+              CASE WHEN off THEN NULL ELSE owner END,
+              CASE WHEN off OR owner IS NULL THEN NULL ELSE now() + make_interval(secs => lease_ms / 1000) END
+         FROM input
        ON CONFLICT (event_id, callback_id) DO NOTHING
-       RETURNING id, state`,
-      [d.eventId, d.instanceId, d.organizationId, d.callbackId, d.callbackUrl, d.host, d.body, lease?.owner ?? null, lease?.leaseMs ?? 0],
-    )) as { id: string; state: DeliveryState }[];
-    const row = rows[0];
-    return row ? { id: String(row.id), state: row.state } : undefined;
+       RETURNING id, event_id, callback_id, state`,
+      [
+        column((i) => i.delivery.eventId),
+        column((i) => i.delivery.instanceId),
+        column((i) => i.delivery.organizationId),
+        column((i) => i.delivery.callbackId),
+        column((i) => i.delivery.callbackUrl),
+        column((i) => i.delivery.host),
+        column((i) => i.delivery.body),
+        column((i) => i.lease?.owner ?? null),
+        column((i) => i.lease?.leaseMs ?? 0),
+      ],
+    )) as { id: string; event_id: string; callback_id: string; state: DeliveryState }[];
+    const created = new Map(rows.map((row) => [`${row.event_id}\n${row.callback_id}`, { id: String(row.id), state: row.state }]));
+    // The same delivery twice in one batch: the first gets the row, the second is a duplicate.
+    return items.map((item) => {
+      const key = `${item.delivery.eventId}\n${item.delivery.callbackId}`;
+      const result = created.get(key);
+      created.delete(key);
+      return result;
+    });
   }
 
   async claim(owner: string, limit: number, leaseMs: number, excludedHosts: readonly string[]): Promise<ClaimedDelivery[]> {
