@@ -108,6 +108,10 @@ export class KafkaMessageBus implements MessageBus {
     await consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatchAutoResolve: false,
+      // kafkajs commits at the end of each batch; a long batch also commits its handled
+      // messages every 500 ms or 100 messages, so a crash mid-batch repeats little.
+      autoCommitInterval: 500,
+      autoCommitThreshold: 100,
       eachBatch: (payload) => this.consumeBatch(payload, dispatcher, () => stopping),
     });
     this.consumers.add(consumer);
