@@ -13,7 +13,7 @@ const FLAGS = {
   instances: { name: 'instances', defaultValue: 2_000, min: 1, description: 'HubSpot instances polled every minute (each its own portal)' },
   minutes: { name: 'minutes', defaultValue: 2, min: 1, description: 'minutes measured, after one minute of warm-up' },
   changes: { name: 'changes', defaultValue: 10, min: 0, description: 'percent of the instances with a new contact each minute' },
-  concurrency: { name: 'concurrency', defaultValue: 16, min: 1, description: 'POLLER_CONCURRENCY_PER_PROVIDER' },
+  concurrency: { name: 'concurrency', defaultValue: 32, min: 1, description: 'POLLER_CONCURRENCY_PER_PROVIDER' },
   minuteMs: { name: 'minute-ms', defaultValue: 60_000, min: 1_000, description: 'POLLER_MINUTE_MS: the length of a minute (shorter runs scale the load up)' },
 } satisfies Record<string, NumberFlag>;
 

@@ -16,7 +16,7 @@ export interface PollerSettings {
 
 export const POLLER_DEFAULTS = {
   minuteMs: 60_000,
-  concurrencyPerProvider: 16,
+  concurrencyPerProvider: 32,
 } as const;
 
 /** Reads and checks the poller's variables; returns the problems (naming the variable, never its value). */

@@ -66,13 +66,13 @@ export class InstancePoller {
 
   /** False when this process's view does not poll the instance (it lags, or events are off). */
   private async pollAndPublish(claim: ClaimedPoll, pollDate: Date, watermarks: Map<string, ResourceWatermark>): Promise<boolean> {
-    const { view, connectors, sessions, store, bus, metrics, options } = this.deps;
+    const { view, connectors, sessions, bus, metrics } = this.deps;
     const record = view.get(claim.instanceId);
     const adapter = record ? connectors.find(record.elementKey) : undefined;
     if (!record || !isPolled(record, adapter) || !adapter.polling) return false;
     const configuration = pollerConfigurationOf(record, adapter);
-    const stored = await store.watermarks(options.scope, claim.instanceId, claim.enabledAt);
-    const session = await sessions.open(record, adapter);
+    const stored = claim.watermarks;
+    const session = await sessions.open(record, adapter, { stored: claim.refreshedTokens });
     const baseUrl = adapter.polling.apiBaseUrl(record.providerData);
     const raws: RawEvent[] = [];
     const read = new Map<string, ResourceWatermark>();

@@ -23,8 +23,9 @@ export class PollerSessions {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async open(instance: InstanceRecord, adapter: ConnectorAdapter): Promise<ProviderSession> {
-    const stored = await this.store.refreshedTokens(instance.id);
+  /** `known`: the stored tokens when the caller read them already (with its claim), so no query is needed. */
+  async open(instance: InstanceRecord, adapter: ConnectorAdapter, known?: { readonly stored: StoredTokens | undefined }): Promise<ProviderSession> {
+    const stored = known ? known.stored : await this.store.refreshedTokens(instance.id);
     let chosen: { tokens: ProviderTokens; own: boolean };
     try {
       chosen = chooseTokens(instance, stored, this.secretBox);

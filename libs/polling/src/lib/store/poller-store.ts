@@ -21,6 +21,10 @@ export interface ClaimedPoll {
   readonly leaseToken: string;
   /** How far behind its slot the poll was claimed, by the database clock. */
   readonly lagMs: number;
+  /** Where each resource stands, read with the claim (this enablement's only). */
+  readonly watermarks: ReadonlyMap<string, ResourceWatermark>;
+  /** Tokens the poller refreshed for the instance, read with the claim. */
+  readonly refreshedTokens?: StoredTokens;
 }
 
 /** The state of one resource of an instance between polls. */
@@ -84,9 +88,9 @@ export interface PollerStore {
   scheduledInstances(scope: string, createdBefore: Date): Promise<number[]>;
   /** Database time, so every process judges leases and slots by one clock. */
   now(): Promise<Date>;
+  /** Leases due polls, with what each needs read in the same round trip (watermarks, refreshed tokens). */
   claimDue(scope: string, elementKey: string, limit: number, leaseMs: number): Promise<ClaimedPoll[]>;
-  watermarks(scope: string, instanceId: number, enabledAt: Date): Promise<Map<string, ResourceWatermark>>;
-  /** Stores the poll's watermarks and next slot, only while the lease is still ours. */
+  /** Stores the poll's watermarks and next slot, atomically and only while the lease is still ours. */
   finish(scope: string, claim: ClaimedPoll, finished: FinishedPoll): Promise<boolean>;
 
   refreshedTokens(instanceId: number): Promise<StoredTokens | undefined>;

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import {
   ClaimedPoll,
   ClaimedSubscription,
   FinishedPoll,
   PollerStore,
-  ResourceWatermark,
   ScheduleEntry,
   StoredTokens,
   SubscriptionOutcome,
@@ -20,6 +19,17 @@ interface ClaimRow {
   enabled_at: Date;
   failures: number;
   lag_ms: string | number;
+  watermarks: { resource: string; watermark: string; recent: string }[] | string | null;
+  tokens: TokensRow | string | null;
+}
+
+interface TokensRow {
+  sealed_tokens: string;
+  expires_at: string | Date | null;
+  provider_data: string;
+  refreshed_at: string | Date;
+  replaced_access_token: string;
+  reported: boolean;
 }
 
 interface SubscriptionRow {
@@ -102,7 +112,11 @@ export class PostgresPollerStore implements PollerStore {
        UPDATE ${this.schema}.poll_schedules p SET lease_token = $4, lease_until = now() + ($5::bigint * interval '1 millisecond')
        FROM due WHERE p.scope = $1 AND p.instance_id = due.instance_id
        RETURNING p.instance_id, p.element_key, p.next_poll_at, p.interval_ms, p.enabled_at, p.failures,
-                 EXTRACT(EPOCH FROM (now() - p.next_poll_at)) * 1000 AS lag_ms`,
+                 EXTRACT(EPOCH FROM (now() - p.next_poll_at)) * 1000 AS lag_ms,
+                 (SELECT json_agg(json_build_object('resource', w.resource, 'watermark', w.watermark, 'recent', w.recent))
+                    FROM ${this.schema}.poll_watermarks w
+                   WHERE w.scope = p.scope AND w.instance_id = p.instance_id AND w.enabled_at = p.enabled_at) AS watermarks,
+                 (SELECT row_to_json(t) FROM ${this.schema}.instance_tokens t WHERE t.instance_id = p.instance_id) AS tokens`,
       [scope, elementKey, limit, leaseToken, leaseMs],
     ));
     return rows.map((row) => ({
@@ -114,70 +128,61 @@ export class PostgresPollerStore implements PollerStore {
       failures: row.failures,
       leaseToken,
       lagMs: Math.max(0, Number(row.lag_ms)),
+      watermarks: new Map(
+        json<{ resource: string; watermark: string; recent: string }[]>(row.watermarks ?? []).map((w) => [
+          w.resource,
+          { watermark: new Date(w.watermark), recent: JSON.parse(w.recent) as Record<string, number> },
+        ]),
+      ),
+      ...(row.tokens ? { refreshedTokens: storedTokensOf(json<TokensRow>(row.tokens)) } : {}),
     }));
   }
 
-  async watermarks(scope: string, instanceId: number, enabledAt: Date): Promise<Map<string, ResourceWatermark>> {
-    const rows = (await this.dataSource.query(
-      `SELECT resource, watermark, recent FROM ${this.schema}.poll_watermarks WHERE scope = $1 AND instance_id = $2 AND enabled_at = $3`,
-      [scope, instanceId, enabledAt],
-    )) as { resource: string; watermark: Date; recent: string }[];
-    return new Map(rows.map((row) => [row.resource, { watermark: new Date(row.watermark), recent: JSON.parse(row.recent) as Record<string, number> }]));
-  }
-
+  /**
+   * One statement, so one round trip and atomic: the schedule row moves on only if the lease is
+   * still ours, and the watermarks are written only with it, and only for the enablement they
+   * belong to (events disabled and enabled again meanwhile start afresh).
+   */
   async finish(scope: string, claim: ClaimedPoll, finished: FinishedPoll): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const updated = (await manager.query(
-        `UPDATE ${this.schema}.poll_schedules
-         SET next_poll_at = $4, failures = $5, last_outcome = $6, last_polled_at = now(), lease_token = NULL, lease_until = NULL
-         WHERE scope = $1 AND instance_id = $2 AND lease_token = $3
-         RETURNING enabled, enabled_at`,
-        [scope, claim.instanceId, claim.leaseToken, finished.nextPollAt, finished.failures, finished.outcome.slice(0, 32)],
-      ));
-      const row = returnedRows<{ enabled: boolean; enabled_at: Date }>(updated)[0];
-      // The lease was lost (expired and taken by another process): its poll decides.
-      if (!row) return false;
-      // Events were disabled and enabled again meanwhile: these watermarks belong to the old enablement.
-      if (!row.enabled || new Date(row.enabled_at).getTime() !== claim.enabledAt.getTime()) return true;
-      await this.saveWatermarks(manager, scope, claim, finished.watermarks);
-      return true;
-    });
-  }
-
-  private async saveWatermarks(manager: EntityManager, scope: string, claim: ClaimedPoll, watermarks: ReadonlyMap<string, ResourceWatermark>): Promise<void> {
-    if (watermarks.size === 0) return;
-    const resources = [...watermarks.keys()];
-    const values = [...watermarks.values()];
-    await manager.query(
-      `INSERT INTO ${this.schema}.poll_watermarks (scope, instance_id, resource, enabled_at, watermark, recent)
-       SELECT $1, $2, x.resource, $3, x.watermark, x.recent
-       FROM unnest($4::text[], $5::timestamptz[], $6::text[]) AS x(resource, watermark, recent)
-       ON CONFLICT (scope, instance_id, resource) DO UPDATE SET enabled_at = EXCLUDED.enabled_at, watermark = EXCLUDED.watermark, recent = EXCLUDED.recent`,
+    const resources = [...finished.watermarks.keys()];
+    const values = [...finished.watermarks.values()];
+    const rows = (await this.dataSource.query(
+      `WITH done AS (
+         UPDATE ${this.schema}.poll_schedules
+            SET next_poll_at = $4, failures = $5, last_outcome = $6, last_polled_at = now(), lease_token = NULL, lease_until = NULL
+          WHERE scope = $1 AND instance_id = $2 AND lease_token = $3
+          RETURNING enabled, enabled_at),
+       saved AS (
+         INSERT INTO ${this.schema}.poll_watermarks (scope, instance_id, resource, enabled_at, watermark, recent)
+         SELECT $1, $2, x.resource, $7, x.watermark, x.recent
+           FROM unnest($8::text[], $9::timestamptz[], $10::text[]) AS x(resource, watermark, recent), done
+          WHERE done.enabled AND done.enabled_at = $7
+         ON CONFLICT (scope, instance_id, resource) DO UPDATE SET enabled_at = EXCLUDED.enabled_at, watermark = EXCLUDED.watermark, recent = EXCLUDED.recent
+         RETURNING 1)
+       SELECT (SELECT count(*) FROM done) AS finished, (SELECT count(*) FROM saved) AS saved`,
       [
         scope,
         claim.instanceId,
+        claim.leaseToken,
+        finished.nextPollAt,
+        finished.failures,
+        finished.outcome.slice(0, 32),
         claim.enabledAt,
         resources,
         values.map((value) => value.watermark.toISOString()),
         values.map((value) => JSON.stringify(value.recent)),
       ],
-    );
+    )) as { finished: string | number }[];
+    // Zero: the lease was lost (expired and taken by another process), whose poll decides.
+    return Number(rows[0]?.finished ?? 0) > 0;
   }
 
   async refreshedTokens(instanceId: number): Promise<StoredTokens | undefined> {
     const [row] = (await this.dataSource.query(
       `SELECT sealed_tokens, expires_at, provider_data, refreshed_at, replaced_access_token, reported FROM ${this.schema}.instance_tokens WHERE instance_id = $1`,
       [instanceId],
-    )) as { sealed_tokens: string; expires_at: Date | null; provider_data: string; refreshed_at: Date; replaced_access_token: string; reported: boolean }[];
-    if (!row) return undefined;
-    return {
-      sealedTokens: row.sealed_tokens,
-      ...(row.expires_at ? { expiresAt: new Date(row.expires_at).toISOString() } : {}),
-      providerData: JSON.parse(row.provider_data) as Record<string, string>,
-      refreshedAt: new Date(row.refreshed_at).toISOString(),
-      replacedAccessToken: row.replaced_access_token,
-      reported: row.reported,
-    };
+    )) as TokensRow[];
+    return row ? storedTokensOf(row) : undefined;
   }
 
   async saveRefreshedTokens(instanceId: number, tokens: StoredTokens): Promise<void> {
@@ -304,4 +309,20 @@ export class PostgresPollerStore implements PollerStore {
 function returnedRows<T>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return result as T[];
+}
+
+/** json/jsonb columns come parsed from `pg`, and as text from some drivers. */
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function storedTokensOf(row: TokensRow): StoredTokens {
+  return {
+    sealedTokens: row.sealed_tokens,
+    ...(row.expires_at ? { expiresAt: new Date(row.expires_at).toISOString() } : {}),
+    providerData: JSON.parse(row.provider_data) as Record<string, string>,
+    refreshedAt: new Date(row.refreshed_at).toISOString(),
+    replacedAccessToken: row.replaced_access_token,
+    reported: row.reported,
+  };
 }
