@@ -113,7 +113,17 @@ async function run(system: RunningSystem, scenario: ConnectorScenario): Promise<
   );
   const startedAt = performance.now();
   const change = await scenario.causeChange(system, instance);
-  const [delivery] = await system.callbacks.waitForNotifications(1, { instanceId: instance.id }, 90_000);
+  const delivery = await system.callbacks
+    .waitForNotifications(1, { instanceId: instance.id }, 120_000)
+    .then(([first]) => first)
+    .catch((error: Error) => {
+      // Say where it stopped: the warnings each process logged about this instance.
+      const logs = system.processNames.map((name) => {
+        const lines = system.service(name).output().split('\n').filter((line) => line.includes(String(instance.id)) || /"level":(50|60)/.test(line));
+        return `--- ${name} ---\n${lines.slice(-15).join('\n')}`;
+      });
+      throw new Error(`${error.message}\n${logs.join('\n')}`);
+    });
   if (!delivery) throw new Error('no delivery');
   return { instance, change, delivery, signatureKey, seconds: (performance.now() - startedAt) / 1000 };
 }
