@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { encodeInstanceSegment } from '@connector-events/connectors';
 import { IngestModule } from '@connector-events/ingest';
 import { InstanceSnapshotMessage, MESSAGE_BUS, MessageBus, TOPICS } from '@connector-events/messaging';
-import { FakeGraphSubscription, FakeMicrosoftGraph, freePort, waitFor } from '@connector-events/testing';
+import { FakeGraphSubscription, FakeMicrosoftGraph, freePort, present, waitFor } from '@connector-events/testing';
 import { adapterFor, pollerDataSource, pollerSnapshot, startPoller, testInstanceId, testTag } from './support/poller-fixtures';
 
 const APP = { clientId: 'poller-graph-app', clientSecret: 'poller-graph-secret', redirectUri: 'https://app.example.com/oauth' };
@@ -40,6 +40,37 @@ describe('provider webhook subscriptions (Microsoft Graph)', () => {
   });
 
   const publish = (snapshot: InstanceSnapshotMessage) => bus.publish(TOPICS.instances, [{ value: snapshot }]);
+
+  it('takes over a subscription Graph already holds (a poller crashed before storing it) instead of failing on the duplicate', async () => {
+    const mg = adapterFor('microsoftgraph', graph.server.baseUrl);
+    const { user, code } = graph.linkUser(APP.clientId);
+    const tokens = await mg.oauth.exchangeCode({ code, ...APP, providerData: {}, configuration: {} });
+    const id = testInstanceId();
+    const url = `${publicBaseUrl}/elements/api-v2/events/microsoftgraph/${encodeInstanceSegment(id)}`;
+    const existing = await present(mg.subscriptions).create(
+      { id, elementKey: 'microsoftgraph', configuration: {}, providerData: tokens.providerData },
+      { accessToken: async () => tokens.accessToken, refreshedAccessToken: async () => tokens.accessToken },
+      { resource: 'me/contacts', changeType: 'created,updated,deleted', notificationUrl: url, lifecycleNotificationUrl: url, clientState: `cs-${id}`, expiresAt: new Date(Date.now() + 60_000) },
+    );
+    await publish(
+      pollerSnapshot({
+        id,
+        elementKey: 'microsoftgraph',
+        tag,
+        tokens: { accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) },
+        providerData: { ...tokens.providerData },
+        secrets: { 'oauth.api.secret': APP.clientSecret, 'event.webhook.secret': `cs-${id}` },
+        configuration: { 'oauth.api.key': APP.clientId, 'event.vendor.type': 'webhook', 'event.objects': 'contacts' },
+      }),
+    );
+    await waitFor(async () => {
+      const [row] = (await pollerDataSource(app).query(`SELECT subscription_id FROM poller.provider_subscriptions WHERE scope = $1 AND instance_id = $2`, [tag, id])) as { subscription_id: string | null }[];
+      return row?.subscription_id === existing.id ? true : undefined;
+    }, { what: 'the existing subscription taken over' });
+    expect(graph.server.requestsTo('PATCH', `/v1.0/subscriptions/${existing.id}`).length).toBeGreaterThanOrEqual(1);
+    expect(graph.subscriptions.filter((s) => s.creatorId === user.id).map((s) => s.id)).toEqual([existing.id]);
+    await bus.publish(TOPICS.instances, [{ key: String(id), value: null }]);
+  });
 
   it('creates the subscription (validated through webhook-ingest), renews it, creates it again after subscriptionRemoved, deletes it when events are disabled or the instance deleted', async () => {
     const mg = adapterFor('microsoftgraph', graph.server.baseUrl);

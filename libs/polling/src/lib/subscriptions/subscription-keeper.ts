@@ -1,6 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { API_BASE_PATH } from '@connector-events/config';
-import { ConnectorError, ConnectorRegistry, MICROSOFTGRAPH_WEBHOOK_SECRET_KEY, encodeInstanceSegment } from '@connector-events/connectors';
+import {
+  ConnectorError,
+  ConnectorRegistry,
+  MICROSOFTGRAPH_WEBHOOK_SECRET_KEY,
+  ProviderSession,
+  ProviderSubscription,
+  ProviderSubscriptions,
+  encodeInstanceSegment,
+} from '@connector-events/connectors';
 import { InstanceRecord, InstanceView } from '@connector-events/messaging';
 import { PollerMetrics } from '../metrics/poller-metrics';
 import { ResolvedPollingOptions } from '../polling-options';
@@ -11,6 +19,11 @@ import { subscriptionResourcesOf } from './subscription-targets';
 
 /** Graph's change types for basic notifications. */
 const CHANGE_TYPE = 'created,updated,deleted';
+/** Graph's 409 for a duplicate names the subscription that exists: "Subscription Id <id> already exists…". */
+export function existingSubscriptionId(message: string): string | undefined {
+  return / 409 .*Subscription Id ([0-9A-Za-z-]{8,64}) already exists/.exec(message)?.[1];
+}
+
 /** The longest a failing subscription call waits before it is tried again. */
 const MAX_RETRY_WAIT_MS = 3_600_000;
 
@@ -110,7 +123,7 @@ export class SubscriptionKeeper {
       }
       const lifetimeMs = this.keeper.lifetimeMs ?? subscriptions.maxLifetimeMinutes(claim.resource) * 60_000;
       const expiresAt = new Date(now.getTime() + lifetimeMs);
-      let result;
+      let result: ProviderSubscription;
       if (claim.subscriptionId) {
         try {
           result = await subscriptions.renew(record, session, claim.subscriptionId, expiresAt);
@@ -118,10 +131,10 @@ export class SubscriptionKeeper {
           // Gone at the provider (expired, or removed without a lifecycle call): create it again.
           if (!(error instanceof ConnectorError) || error.retryable) throw error;
           this.logger.warn({ instanceId: claim.instanceId, err: error.message }, 'could not renew the subscription; creating it again');
-          result = await subscriptions.create(record, session, this.request(record, claim.resource, expiresAt));
+          result = await this.create(record, session, subscriptions, claim.resource, expiresAt);
         }
       } else {
-        result = await subscriptions.create(record, session, this.request(record, claim.resource, expiresAt));
+        result = await this.create(record, session, subscriptions, claim.resource, expiresAt);
       }
       this.metrics.subscriptions.labels(record.elementKey, action, 'ok').inc();
       const granted = Date.parse(result.expiresAt);
@@ -132,6 +145,22 @@ export class SubscriptionKeeper {
       this.metrics.subscriptions.labels(record.elementKey, action, 'failed').inc();
       this.logger.warn({ instanceId: claim.instanceId, resource: claim.resource, action, err: error instanceof Error ? error.message : String(error) }, 'provider subscription call failed');
       return this.retry(claim, now);
+    }
+  }
+
+  /**
+   * Creates the subscription; one Graph already holds for this app, user, resource and change
+   * types (created by a process that crashed before storing it) is taken over by renewing it,
+   * since Graph refuses a duplicate with 409 and names the existing one.
+   */
+  private async create(record: InstanceRecord, session: ProviderSession, subscriptions: ProviderSubscriptions, resource: string, expiresAt: Date): Promise<ProviderSubscription> {
+    try {
+      return await subscriptions.create(record, session, this.request(record, resource, expiresAt));
+    } catch (error) {
+      const existing = error instanceof ConnectorError ? existingSubscriptionId(error.message) : undefined;
+      if (!existing) throw error;
+      this.logger.warn({ instanceId: record.id, resource, subscriptionId: existing }, 'the subscription already existed at the provider; taking it over');
+      return subscriptions.renew(record, session, existing, expiresAt);
     }
   }
 
