@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const machine = await machineInfo(REPO_ROOT, databaseUrl);
   progress(`starting the five services over Kafka ${process.env['KAFKA_BROKERS'] ?? DEFAULT_KAFKA_BROKERS} and PostgreSQL …`);
   const system = await startSystem({ mode: 'distributed', env: { LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' } });
+  stopOnSignal(system);
   const memory = new MemorySampler(() => new Map(system.processNames.map((name) => [name, system.service(name).process?.child.pid])));
   const tally = new EventObjectTally().attach(system.callbacks);
   try {
@@ -261,6 +262,16 @@ function report(result: Result, load: Awaited<ReturnType<typeof runHttpLoad>>, f
     ),
     `results written to ${path.relative(process.cwd(), file)}\n`,
   ].join('\n');
+}
+
+/** Ctrl-C (or SIGTERM) stops the services this run started before exiting, rather than orphaning them. */
+function stopOnSignal(system: RunningSystem): void {
+  const stop = (): void => {
+    progress('stopping the services …');
+    void system.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 function writeResults(result: Record<string, unknown>): string {
