@@ -59,11 +59,13 @@ async function main(): Promise<void> {
     const portals = await provisionInstances(system, flags.instances);
     const clientSecret = system.fakes.apps.hubspot.clientSecret;
 
+    const warmupKeys: string[] = [];
     if (flags.warmup > 0) {
       progress(`warm-up: ${flags.warmup} calls …`);
       const warm = prepareHubSpotBatchCalls(flags.warmup, flags.eventsPerCall, portals, clientSecret, system.publicBaseUrl);
       await acceptAll(system, warm.calls, Math.min(flags.concurrency, 8));
       await delivered(tally, warm.eventKeys, 'the warm-up');
+      warmupKeys.push(...warm.eventKeys);
     }
 
     progress(`fixed load: ${flags.rate} calls/s × ${flags.eventsPerCall} events for ${flags.duration} s …`);
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
     const burstNotifications = system.callbacks.notifications().length - notificationsBefore;
     memory.stop();
 
-    const counts = tally.countsFor([...paced.map((e) => e.key), ...burst.eventKeys]);
+    const counts = tally.countsFor([...warmupKeys, ...paced.map((e) => e.key), ...burst.eventKeys]);
     const result = {
       benchmark: 'pipeline',
       takenAt: new Date().toISOString(),
@@ -252,9 +254,10 @@ function report(result: Result, load: Awaited<ReturnType<typeof runHttpLoad>>, f
       ['event objects', `${burst.endToEnd.eventObjectsPerSecond.toFixed(0)} /s`],
       ['notifications', `${burst.endToEnd.notifications} = ${burst.endToEnd.notificationsPerSecond.toFixed(0)} /s`],
     ]),
-    formatSection('delivery (every event object sent, dedup on message.eventId)', [
+    formatSection('delivery (every event object sent, warm-up included; dedup on message.eventId)', [
       ['sent / delivered / missing', `${delivery.sent} / ${delivery.delivered} / ${delivery.missing}`],
       ['duplicate notifications', String(delivery.duplicateNotifications)],
+      ['repeated after dedup / unexpected', `${delivery.repeatedAfterDedup} / ${delivery.unexpected}`],
     ]),
     formatSection(
       'memory (RSS) of each service, peak during the run / at the end',
