@@ -61,6 +61,9 @@ export class FaultRun {
           `         ${total.repeatedAfterDedup} event objects repeated after dedup, ${total.unexpected} unexpected`,
         ]
       : ['  total: not reached (the run stopped early)'];
-    return ['', 'fault tests: event objects sent and delivered, per fault', line(head), ...rows.map(line), ...totals, ''].join('\n');
+    const stream = this.stream.counts;
+    const refused = Object.entries(stream.refusedTries).map(([answer, n]) => `${n} × ${answer}`);
+    const provider = `  provider: ${stream.calls} calls, ${stream.acceptedCalls} accepted; tries refused (and retried): ${refused.length > 0 ? refused.join(', ') : 'none'}`;
+    return ['', 'fault tests: event objects sent and delivered, per fault', line(head), ...rows.map(line), ...totals, provider, ''].join('\n');
   }
 }
