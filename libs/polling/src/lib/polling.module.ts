@@ -128,6 +128,7 @@ export class PollingModule implements OnModuleInit, OnApplicationBootstrap, OnMo
   /** After the view caught up: the schedule holds every instance, so polls may start. */
   async onApplicationBootstrap(): Promise<void> {
     await this.sync.reconcile(this.view, this.startedAt ?? new Date(0));
+    await this.keeper.reconcile(this.startedAt ?? new Date(0));
     this.retryTimer = setInterval(() => void this.retryFailedChanges(), RETRY_CHANGES_EVERY_MS);
     this.retryTimer.unref();
     this.lifecycle = await this.bus.subscribe({
@@ -151,6 +152,9 @@ export class PollingModule implements OnModuleInit, OnApplicationBootstrap, OnMo
    * tried again with the instance's then current record, so no change is lost.
    */
   private async applyChange(id: number, record: InstanceRecord | undefined): Promise<void> {
+    // Tombstones read while catching up are the reconciliation's, in two statements rather than
+    // one per deleted instance the topic still remembers.
+    if (!record && !this.view.ready) return;
     try {
       await this.sync.apply(id, record);
       await this.keeper.apply(id, record);

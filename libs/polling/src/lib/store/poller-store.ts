@@ -105,5 +105,7 @@ export interface PollerStore {
   subscriptionDueNow(subscriptionId: string): Promise<boolean>;
   claimDueSubscriptions(scope: string, limit: number, leaseMs: number): Promise<ClaimedSubscription[]>;
   finishSubscription(scope: string, claim: ClaimedSubscription, outcome: SubscriptionOutcome): Promise<void>;
+  /** Instances with subscription rows made before `createdBefore` (database time), for reconciling. */
+  subscribedInstances(scope: string, createdBefore: Date): Promise<number[]>;
   subscriptionsOf(scope: string, instanceId: number): Promise<{ resource: string; subscriptionId?: string; wanted: boolean }[]>;
 }

@@ -296,6 +296,14 @@ export class PostgresPollerStore implements PollerStore {
     }
   }
 
+  async subscribedInstances(scope: string, createdBefore: Date): Promise<number[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT instance_id FROM ${this.schema}.provider_subscriptions WHERE scope = $1 AND wanted AND created_at < $2`,
+      [scope, createdBefore],
+    )) as { instance_id: string }[];
+    return rows.map((row) => Number(row.instance_id));
+  }
+
   async subscriptionsOf(scope: string, instanceId: number): Promise<{ resource: string; subscriptionId?: string; wanted: boolean }[]> {
     const rows = (await this.dataSource.query(
       `SELECT resource, subscription_id, wanted FROM ${this.schema}.provider_subscriptions WHERE scope = $1 AND instance_id = $2 ORDER BY resource`,

@@ -68,11 +68,23 @@ export class SubscriptionKeeper {
     if (record && inScope && isSubscribed(record, adapter)) {
       this.lastKnown.set(id, record);
       await this.store.wantSubscriptions(this.options.scope, id, record.version, record.elementKey, subscriptionResourcesOf(record, adapter));
-    } else if (previous || (record && adapter?.subscriptions)) {
+    } else if (!record || previous || adapter?.subscriptions) {
       if (record) this.lastKnown.set(id, record);
       // A tombstone has no version: any later one would be a new instance, so it wins over all.
       await this.store.wantSubscriptions(this.options.scope, id, record?.version ?? 2 ** 31 - 1, record?.elementKey ?? previous?.elementKey ?? '', []);
     }
+  }
+
+  /**
+   * After the view caught up: subscriptions of instances it does not hold were deleted while no
+   * process read the tombstone. They are marked unwanted (deleted at the provider if this
+   * process still knows how, else left to expire). Rows made after `startedAt` may belong to
+   * instances this view has not reached yet, so they stay.
+   */
+  async reconcile(startedAt: Date): Promise<void> {
+    const stale = (await this.store.subscribedInstances(this.options.scope, startedAt)).filter((id) => !this.view.get(id));
+    for (const id of stale) await this.store.wantSubscriptions(this.options.scope, id, 2 ** 31 - 1, '', []);
+    if (stale.length > 0) this.logger.log({ instances: stale.length }, 'subscriptions of deleted instances marked for deletion');
   }
 
   start(): void {
