@@ -7,6 +7,8 @@ import { callbackTargetOf } from './callback-target';
 
 export interface InstanceSource {
   get(id: number): InstanceRecord | undefined;
+  /** {@link InstanceView.settle}: waits only while the view is behind the topic. Without it, a fixed wait. */
+  settle?(id: number, patienceMs: number): Promise<InstanceRecord | undefined>;
 }
 
 /**
@@ -102,8 +104,14 @@ export class NotificationIntake {
     }
   }
 
-  /** The view may be a moment behind the normalizer's: an instance never seen is waited for a little. */
+  /**
+   * The view may be a moment behind the normalizer's: for an instance never seen it is let catch
+   * up with `oc.instances.v1`; one not there then does not exist here and costs no wait.
+   */
   private async find(id: number): Promise<InstanceRecord | undefined> {
+    const known = this.deps.instances.get(id);
+    if (known || this.deleted.has(id)) return known;
+    if (this.deps.instances.settle) return this.deps.instances.settle(id, this.deps.unknownInstanceWaitMs);
     const deadline = Date.now() + this.deps.unknownInstanceWaitMs;
     for (;;) {
       const record = this.deps.instances.get(id);

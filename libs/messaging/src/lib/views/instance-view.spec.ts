@@ -72,4 +72,25 @@ describe('InstanceView', () => {
     expect(view.get(6)).toBeUndefined();
     await view.stop();
   });
+
+  describe('settle: waits only while the view is behind the topic', () => {
+    it('gives an instance published a moment ago once the view has read it', async () => {
+      const view = new InstanceView(bus, box, 'test.instances');
+      await view.start(5_000);
+      await bus.publish(TOPICS.instances, [{ value: snapshot(7, 1) }]);
+      expect((await view.settle(7, 5_000))?.name).toBe('i7v1');
+      await view.stop();
+    });
+
+    it('answers at once for an instance that does not exist, or whose secrets do not open here', async () => {
+      const view = new InstanceView(bus, box, 'test.instances');
+      await view.start(5_000);
+      const foreign = new SecretBox(randomBytes(32));
+      await bus.publish(TOPICS.instances, [{ value: snapshot(8, 1, { sealedSecrets: foreign.sealRecord({}, 'instance:8') }) }]);
+      // A patience far beyond the test's own timeout: waiting it out would fail the test.
+      expect(await view.settle(8, 600_000)).toBeUndefined();
+      expect(await view.settle(9, 600_000)).toBeUndefined();
+      await view.stop();
+    }, 10_000);
+  });
 });

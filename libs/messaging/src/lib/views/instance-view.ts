@@ -22,6 +22,8 @@ export class InstanceView {
   private readonly listeners = new Set<InstanceChangeListener>();
   private subscription?: Subscription;
   private caughtUp = false;
+  /** Per partition, the offset after the last message applied. */
+  private readonly positions = new Map<number, bigint>();
 
   constructor(
     private readonly bus: MessageBus,
@@ -46,6 +48,7 @@ export class InstanceView {
       handlers: [
         on(TOPICS.instances, async (message) => {
           await this.apply(message);
+          this.positions.set(message.partition, BigInt(message.offset) + 1n);
           const end = pending.get(message.partition);
           if (end !== undefined && BigInt(message.offset) + 1n >= end) {
             pending.delete(message.partition);
@@ -74,6 +77,28 @@ export class InstanceView {
 
   get(id: number): InstanceRecord | undefined {
     return this.records.get(id);
+  }
+
+  /**
+   * The instance as it stands once this view has read everything written to `oc.instances.v1`
+   * before the call; undefined if it does not exist then. The services learn of an instance
+   * from a message published after its snapshot (a raw event, a notification), so waiting for
+   * the view to catch up with the topic's end, rather than for a fixed time, tells "a moment
+   * behind" from "does not exist" — and the latter costs one offsets request, not a wait.
+   * `patienceMs` bounds the wait for a view that is far behind.
+   */
+  async settle(id: number, patienceMs: number, pollMs = 50): Promise<InstanceRecord | undefined> {
+    const known = this.records.get(id);
+    if (known) return known;
+    const deadline = Date.now() + patienceMs;
+    const ends = await this.bus.endOffsets(TOPICS.instances);
+    for (;;) {
+      const record = this.records.get(id);
+      if (record) return record;
+      const behind = [...ends].some(([partition, end]) => end > 0n && (this.positions.get(partition) ?? 0n) < end);
+      if (!behind || Date.now() >= deadline) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
   }
 
   all(): IterableIterator<InstanceRecord> {
