@@ -5,9 +5,10 @@ import {
   ProviderHttpClient,
   QUICKBOOKS_CONNECTOR,
   RefreshingSession,
+  SFDC_CONNECTOR,
   normalizePolledRecords,
 } from '@connector-events/connectors';
-import { FakeHubSpot, FakeQuickBooks, present } from '@connector-events/testing';
+import { FakeHubSpot, FakeQuickBooks, FakeSalesforce, present } from '@connector-events/testing';
 import { ResourceWatermark } from '../store/poller-store';
 import { ProviderThrottledError } from './provider-throttled.error';
 import { ResourcePollInput, pollResource, pollSince } from './resource-poll';
@@ -130,5 +131,35 @@ describe('pollResource against the QuickBooks fake (CDC, dates in whole seconds)
     } finally {
       fake.clock = () => new Date();
     }
+  });
+});
+
+describe('pollResource against the Salesforce fake (queryAll, nextRecordsUrl)', () => {
+  const fake = new FakeSalesforce();
+  afterAll(() => fake.close());
+
+  it('follows nextRecordsUrl on the org host to the last batch', async () => {
+    await fake.start();
+    fake.registerApp(APP);
+    fake.batchSize = 3;
+    const salesforce = new ConnectorRegistry({ modules: [SFDC_CONNECTOR], providerBaseUrls: { sfdc: fake.server.baseUrl } }).get('sfdc');
+    const { organizationId, code } = fake.linkOrg(APP.clientId);
+    const tokens = await salesforce.oauth.exchangeCode({ code, ...APP, providerData: {} });
+    const enabledAt = new Date(Date.now() - 1_000);
+    const ids = Array.from({ length: 8 }, (_, i) => String(fake.createRecord(organizationId, 'Account', { Name: `A${i}` })['Id']));
+    const polled = await pollResource({
+      http,
+      session: new RefreshingSession(salesforce.oauth, { ...APP, providerData: tokens.providerData }, tokens),
+      descriptor: salesforce.descriptor,
+      baseUrl: present(salesforce.polling).apiBaseUrl(tokens.providerData),
+      objectType: 'Account',
+      configuration: present(present(salesforce.polling).configuration(['Account'])['Account']),
+      providerData: tokens.providerData,
+      enabledAt,
+      state: { watermark: enabledAt, recent: {} },
+      pollDate: new Date(Date.now() + 1),
+    });
+    expect(eventTypes(salesforce, 'Account', polled.records).map((change) => change.id)).toEqual(ids);
+    expect(fake.server.requests.filter((request) => /\/query(All)?\/[^/]+$/.test(request.path)).length).toBe(2);
   });
 });
