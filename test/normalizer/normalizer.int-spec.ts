@@ -120,6 +120,30 @@ describe('normalizer over Kafka and PostgreSQL', () => {
     });
   }
 
+  /** A Dropbox instance with tokens from the fake, once the normalizer has taken its first cursor. */
+  async function provisionDropboxWithCursor(): Promise<{ accountId: string; id: number }> {
+    const { accountId, code } = dropbox.linkAccount(DROPBOX_APP.clientId);
+    const tokens = await createConnectorRegistry({ providerBaseUrls: { dropbox: dropbox.server.baseUrl } })
+      .get('dropbox')
+      .oauth.exchangeCode({ code, ...DROPBOX_APP, providerData: {} });
+    const id = await provision(
+      instanceSnapshot({
+        id: testInstanceId(),
+        elementKey: 'dropbox',
+        configuration: { 'oauth.api.key': DROPBOX_APP.clientId },
+        secrets: { 'oauth.api.secret': DROPBOX_APP.clientSecret },
+        providerData: tokens.providerData,
+        tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+      }),
+    );
+    const dataSource = app.get<DataSource>(getDataSourceToken(NORMALIZER_DATABASE.name));
+    await waitFor(async () => {
+      const rows = (await dataSource.query(`SELECT 1 FROM normalizer.connector_state WHERE instance_id = $1 AND key = 'cursor'`, [id])) as unknown[];
+      return rows.length > 0 ? true : undefined;
+    }, { what: 'the cursor taken when the instance appeared' });
+    return { accountId, id };
+  }
+
   function expectValid(list: readonly EventNotification[]): void {
     for (const notification of list) expect(validateShape(EventNotification, notification)).toEqual({ ok: true, value: expect.anything() });
   }
@@ -264,25 +288,7 @@ describe('normalizer over Kafka and PostgreSQL', () => {
   });
 
   it('expands a Dropbox webhook through list_folder/continue from the cursor taken when events were enabled', async () => {
-    const { accountId, code } = dropbox.linkAccount(DROPBOX_APP.clientId);
-    const tokens = await createConnectorRegistry({ providerBaseUrls: { dropbox: dropbox.server.baseUrl } })
-      .get('dropbox')
-      .oauth.exchangeCode({ code, ...DROPBOX_APP, providerData: {} });
-    const id = await provision(
-      instanceSnapshot({
-        id: testInstanceId(),
-        elementKey: 'dropbox',
-        configuration: { 'oauth.api.key': DROPBOX_APP.clientId },
-        secrets: { 'oauth.api.secret': DROPBOX_APP.clientSecret },
-        providerData: tokens.providerData,
-        tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
-      }),
-    );
-    const dataSource = app.get<DataSource>(getDataSourceToken(NORMALIZER_DATABASE.name));
-    await waitFor(async () => {
-      const rows = (await dataSource.query(`SELECT value FROM normalizer.connector_state WHERE instance_id = $1 AND key = 'cursor'`, [id])) as unknown[];
-      return rows.length > 0 ? true : undefined;
-    }, { what: 'the cursor taken when the instance appeared' });
+    const { accountId, id } = await provisionDropboxWithCursor();
 
     dropbox.addFolder(accountId, '/Contracts');
     dropbox.addFile(accountId, '/Contracts/acme.pdf', 52_000);
@@ -301,25 +307,8 @@ describe('normalizer over Kafka and PostgreSQL', () => {
   });
 
   it('parks a Dropbox raw event while Dropbox answers 503, so its partition moves on, and delivers it once Dropbox is back', async () => {
-    const { accountId, code } = dropbox.linkAccount(DROPBOX_APP.clientId);
-    const tokens = await createConnectorRegistry({ providerBaseUrls: { dropbox: dropbox.server.baseUrl } })
-      .get('dropbox')
-      .oauth.exchangeCode({ code, ...DROPBOX_APP, providerData: {} });
-    const dropboxId = await provision(
-      instanceSnapshot({
-        id: testInstanceId(),
-        elementKey: 'dropbox',
-        configuration: { 'oauth.api.key': DROPBOX_APP.clientId },
-        secrets: { 'oauth.api.secret': DROPBOX_APP.clientSecret },
-        providerData: tokens.providerData,
-        tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
-      }),
-    );
+    const { accountId, id: dropboxId } = await provisionDropboxWithCursor();
     const dataSource = app.get<DataSource>(getDataSourceToken(NORMALIZER_DATABASE.name));
-    await waitFor(async () => {
-      const rows = (await dataSource.query(`SELECT 1 FROM normalizer.connector_state WHERE instance_id = $1`, [dropboxId])) as unknown[];
-      return rows.length > 0 ? true : undefined;
-    }, { what: 'the Dropbox cursor' });
     // A HubSpot instance whose raw events share the Dropbox instance's partition.
     const partitions = (await bus.endOffsets(TOPICS.rawEvents)).size;
     const { portal } = hubspot.installApp(HUBSPOT_APP.clientId);
