@@ -80,5 +80,6 @@ describe('Kafka records as large as the webhook body limit allows', () => {
     const config = await topicConfig(topic.name);
     expect(config['max.message.bytes']).toBe(String(MAX_MESSAGE_BYTES));
     expect(config['cleanup.policy']).toBe('compact');
+    expect(config['segment.ms']).toBe('3600000');
   }, 60_000);
 });

@@ -1,6 +1,17 @@
 import { Admin, ConfigResourceTypes, ITopicConfig } from 'kafkajs';
 import { AnyTopicContract, deadLetterTopicOf } from '../contracts/topic-contract';
 
+/**
+ * Every service reads the compacted topics whole at start-up, so they must actually compact:
+ * under the broker's defaults the active segment rolls only after 7 days, and replaced
+ * snapshots and tombstones pile up until then. Hourly segments let the cleaner keep them small.
+ */
+const COMPACTION = [
+  { name: 'cleanup.policy', value: 'compact' },
+  { name: 'segment.ms', value: String(3_600_000) },
+  { name: 'min.cleanable.dirty.ratio', value: '0.1' },
+];
+
 export interface TopicProvisioning {
   readonly partitions: number;
   /** `max.message.bytes` of every topic: the broker's 1 MiB default is below the webhook body limit. */
@@ -22,7 +33,7 @@ export async function provisionTopics(admin: Admin, topics: readonly AnyTopicCon
       topic: topic.name,
       numPartitions: provisioning.partitions,
       replicationFactor,
-      configEntries: [...(topic.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []), sizeLimit],
+      configEntries: [...(topic.compacted ? COMPACTION : []), sizeLimit],
     },
     { topic: deadLetterTopicOf(topic.name), numPartitions: 1, replicationFactor, configEntries: [sizeLimit] },
   ]);
