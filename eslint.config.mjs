@@ -4,7 +4,8 @@ import nx from '@nx/eslint-plugin';
  * Architecture as lint rules. Layers (type:*) may only depend downwards:
  *   app → platform, feature, domain, data-access, contracts, util
  *   platform (runtime) → data-access, contracts, util
- *   feature (one service's logic) → domain, data-access, contracts, util
+ *   feature (one service's logic) → feature-support, domain, data-access, contracts, util
+ *   feature-support (what several services' logic shares) → domain, data-access, contracts, util
  *   domain (connectors) → contracts, util
  *   data-access (messaging, persistence) → contracts, util
  *   contracts (event-schema) → util;   util (config) → util
@@ -14,7 +15,8 @@ import nx from '@nx/eslint-plugin';
 const layers = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:platform', 'type:feature', 'type:domain', 'type:data-access', 'type:contracts', 'type:util'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util'] },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:util'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature-support', 'type:domain', 'type:data-access', 'type:contracts', 'type:util'] },
+  { sourceTag: 'type:feature-support', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:util'] },
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util'] },

@@ -19,7 +19,8 @@ import { DEFAULT_PARKING_POLICY } from './parking/parking-policy';
 import { PostgresParkedRawEventStore } from './parking/postgres-parked-raw-event-store';
 import { ProviderOutageParking } from './parking/provider-outage-parking';
 import { RawEventNormalizer } from './normalizing/raw-event-normalizer';
-import { InstanceSessions } from './sessions/instance-sessions';
+import { normalizerSessions } from './sessions/normalizer-sessions';
+import { InstanceTokenSessions } from '@connector-events/provider-sessions';
 import { NormalizerStore } from './store/normalizer-store';
 import { PostgresNormalizerStore } from './store/postgres-normalizer-store';
 
@@ -81,24 +82,24 @@ const optionsToken = { token: NORMALIZATION_OPTIONS, optional: true };
         new InstanceLookup(view, { unknownWaitMs: options?.unknownInstanceWaitMs ?? NORMALIZATION_DEFAULTS.unknownInstanceWaitMs }),
     },
     {
-      provide: InstanceSessions,
+      provide: InstanceTokenSessions,
       inject: [NORMALIZER_STORE, MESSAGE_BUS, APP_CONFIG],
-      useFactory: (store: NormalizerStore, bus: MessageBus, config: AppConfig) => new InstanceSessions(store, bus, new SecretBox(config.secretsKey)),
+      useFactory: (store: NormalizerStore, bus: MessageBus, config: AppConfig) => normalizerSessions(store, bus, new SecretBox(config.secretsKey)),
     },
     {
       provide: ConnectorStatePreparer,
-      inject: [NORMALIZER_STORE, ConnectorRegistry, InstanceSessions],
-      useFactory: (store: NormalizerStore, connectors: ConnectorRegistry, sessions: InstanceSessions) =>
+      inject: [NORMALIZER_STORE, ConnectorRegistry, InstanceTokenSessions],
+      useFactory: (store: NormalizerStore, connectors: ConnectorRegistry, sessions: InstanceTokenSessions) =>
         new ConnectorStatePreparer(store, connectors, sessions),
     },
     {
       provide: RawEventNormalizer,
-      inject: [InstanceLookup, ConnectorRegistry, NORMALIZER_STORE, InstanceSessions, MESSAGE_BUS, NormalizerMetrics, ProviderOutageParking, APP_CONFIG],
+      inject: [InstanceLookup, ConnectorRegistry, NORMALIZER_STORE, InstanceTokenSessions, MESSAGE_BUS, NormalizerMetrics, ProviderOutageParking, APP_CONFIG],
       useFactory: (
         instances: InstanceLookup,
         connectors: ConnectorRegistry,
         store: NormalizerStore,
-        sessions: InstanceSessions,
+        sessions: InstanceTokenSessions,
         bus: MessageBus,
         metrics: NormalizerMetrics,
         parking: ProviderOutageParking,

@@ -13,7 +13,8 @@ import { InstancePoller } from './polling/instance-poller';
 import { PollScheduler } from './polling/poll-scheduler';
 import { POLLING_OPTIONS, PROMETHEUS_REGISTRY, PollingOptions, ResolvedPollingOptions, resolvePollingOptions } from './polling-options';
 import { ScheduleSync } from './schedule/schedule-sync';
-import { PollerSessions } from './sessions/poller-sessions';
+import { pollerSessions } from './sessions/poller-sessions';
+import { InstanceTokenSessions } from '@connector-events/provider-sessions';
 import { PollerStore } from './store/poller-store';
 import { PostgresPollerStore } from './store/postgres-poller-store';
 import { LifecycleNotifications } from './subscriptions/lifecycle-notifications';
@@ -47,9 +48,9 @@ const RETRY_CHANGES_EVERY_MS = 1_000;
       useFactory: (registry?: Registry) => new PollerMetrics(registry),
     },
     {
-      provide: PollerSessions,
+      provide: InstanceTokenSessions,
       inject: [POLLER_STORE, MESSAGE_BUS, APP_CONFIG],
-      useFactory: (store: PollerStore, bus: MessageBus, config: AppConfig) => new PollerSessions(store, bus, new SecretBox(config.secretsKey)),
+      useFactory: (store: PollerStore, bus: MessageBus, config: AppConfig) => pollerSessions(store, bus, new SecretBox(config.secretsKey)),
     },
     {
       provide: ScheduleSync,
@@ -59,12 +60,12 @@ const RETRY_CHANGES_EVERY_MS = 1_000;
     },
     {
       provide: PollScheduler,
-      inject: [POLLER_STORE, InstanceView, ConnectorRegistry, PollerSessions, MESSAGE_BUS, PollerMetrics, RESOLVED_OPTIONS],
+      inject: [POLLER_STORE, InstanceView, ConnectorRegistry, InstanceTokenSessions, MESSAGE_BUS, PollerMetrics, RESOLVED_OPTIONS],
       useFactory: (
         store: PollerStore,
         view: InstanceView,
         connectors: ConnectorRegistry,
-        sessions: PollerSessions,
+        sessions: InstanceTokenSessions,
         bus: MessageBus,
         metrics: PollerMetrics,
         options: ResolvedPollingOptions,
@@ -76,12 +77,12 @@ const RETRY_CHANGES_EVERY_MS = 1_000;
     },
     {
       provide: SubscriptionKeeper,
-      inject: [POLLER_STORE, InstanceView, ConnectorRegistry, PollerSessions, PollerMetrics, RESOLVED_OPTIONS, APP_CONFIG, { token: POLLING_OPTIONS, optional: true }],
+      inject: [POLLER_STORE, InstanceView, ConnectorRegistry, InstanceTokenSessions, PollerMetrics, RESOLVED_OPTIONS, APP_CONFIG, { token: POLLING_OPTIONS, optional: true }],
       useFactory: (
         store: PollerStore,
         view: InstanceView,
         connectors: ConnectorRegistry,
-        sessions: PollerSessions,
+        sessions: InstanceTokenSessions,
         metrics: PollerMetrics,
         options: ResolvedPollingOptions,
         config: AppConfig,

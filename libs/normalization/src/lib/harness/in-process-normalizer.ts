@@ -8,7 +8,7 @@ import { InstanceLookup } from '../instances/instance-lookup';
 import { NormalizerMetrics } from '../metrics/normalizer-metrics';
 import { NotificationPublisher } from '../normalizing/notification-publisher';
 import { NormalizationReport, RawEventNormalizer } from '../normalizing/raw-event-normalizer';
-import { InstanceSessions } from '../sessions/instance-sessions';
+import { normalizerSessions } from '../sessions/normalizer-sessions';
 import { InMemoryNormalizerStore } from '../store/in-memory-normalizer-store';
 import { NormalizerStore } from '../store/normalizer-store';
 import { EncodingOnlyBus } from './encoding-only-bus';
@@ -53,7 +53,7 @@ export function createInProcessNormalizer(options: InProcessNormalizerOptions): 
     instances: new InstanceLookup({ get: (id) => byId.get(id) }, { unknownWaitMs: 0 }),
     connectors,
     store,
-    sessions: new InstanceSessions(store, bus, new SecretBox(options.secretsKey ?? randomBytes(32))),
+    sessions: normalizerSessions(store, bus, new SecretBox(options.secretsKey ?? randomBytes(32))),
     publisher: new NotificationPublisher(bus, kafkaMaxMessageBytesFor(DEFAULT_WEBHOOK_MAX_BODY_BYTES)),
     metrics,
   });

@@ -4,7 +4,7 @@ import { InstanceRecord } from '@connector-events/messaging';
 import { SecretBox } from '@connector-events/secrets';
 import { FakeDropbox } from '@connector-events/testing';
 import { EncodingOnlyBus } from '../harness/encoding-only-bus';
-import { InstanceSessions } from '../sessions/instance-sessions';
+import { normalizerSessions } from '../sessions/normalizer-sessions';
 import { InMemoryNormalizerStore } from '../store/in-memory-normalizer-store';
 import { ConnectorStatePreparer } from './connector-state-preparer';
 
@@ -24,7 +24,7 @@ describe('ConnectorStatePreparer', () => {
   afterAll(() => dropbox.close());
   beforeEach(() => {
     store = new InMemoryNormalizerStore();
-    preparer = new ConnectorStatePreparer(store, connectors, new InstanceSessions(store, new EncodingOnlyBus(), new SecretBox(randomBytes(32))));
+    preparer = new ConnectorStatePreparer(store, connectors, normalizerSessions(store, new EncodingOnlyBus(), new SecretBox(randomBytes(32))));
   });
 
   async function dropboxInstance(id: number, eventsEnabled: boolean): Promise<{ record: InstanceRecord; accountId: string }> {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConnectorRegistry } from '@connector-events/connectors';
 import { InstanceRecord } from '@connector-events/messaging';
-import { InstanceSessions } from '../sessions/instance-sessions';
+import { InstanceTokenSessions } from '@connector-events/provider-sessions';
 import { NormalizerStore } from '../store/normalizer-store';
 
 /** How long shutdown waits for a provider call in flight before leaving it. */
@@ -30,7 +30,7 @@ export class ConnectorStatePreparer {
   constructor(
     private readonly store: NormalizerStore,
     private readonly connectors: ConnectorRegistry,
-    private readonly sessions: InstanceSessions,
+    private readonly sessions: InstanceTokenSessions,
   ) {}
 
   onChange(id: number, record: InstanceRecord | undefined): void {
@@ -82,7 +82,7 @@ export class ConnectorStatePreparer {
     const adapter = this.connectors.find(record.elementKey);
     const webhook = adapter?.webhook;
     if (!adapter || !webhook || (await this.store.hasConnectorState(id))) return;
-    const state = await webhook.initialState(record, { session: this.sessions.open(record, adapter) });
+    const state = await webhook.initialState(record, { session: this.sessions.openLazily(record, adapter) });
     if (await this.store.initializeConnectorState(id, state)) {
       this.logger.log({ instanceId: id, elementKey: record.elementKey, keys: Object.keys(state) }, 'prepared the connector state');
     }

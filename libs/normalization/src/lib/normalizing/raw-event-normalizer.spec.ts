@@ -16,7 +16,7 @@ import { FakeDropbox, FakeHubSpot } from '@connector-events/testing';
 import { EncodingOnlyBus } from '../harness/encoding-only-bus';
 import { InstanceLookup } from '../instances/instance-lookup';
 import { NormalizerMetrics } from '../metrics/normalizer-metrics';
-import { InstanceSessions } from '../sessions/instance-sessions';
+import { normalizerSessions } from '../sessions/normalizer-sessions';
 import { InMemoryNormalizerStore } from '../store/in-memory-normalizer-store';
 import { NotificationPublisher } from './notification-publisher';
 import { RawEventNormalizer } from './raw-event-normalizer';
@@ -70,7 +70,7 @@ describe('RawEventNormalizer', () => {
       instances: lookup,
       connectors: registry,
       store,
-      sessions: new InstanceSessions(store, bus, secretBox),
+      sessions: normalizerSessions(store, bus, secretBox),
       publisher: new NotificationPublisher(bus, 16 * 1024 * 1024),
       metrics,
     });

@@ -4,10 +4,10 @@ import { performance } from 'node:perf_hooks';
 import { ConnectorAdapter, ConnectorRegistry, connectorErrors } from '@connector-events/connectors';
 import { EventNotification, RawEvent } from '@connector-events/event-schema';
 import { IncomingMessage, InstanceRecord, PermanentMessageError } from '@connector-events/messaging';
+import { InstanceTokenSessions } from '@connector-events/provider-sessions';
 import { InstanceLookup } from '../instances/instance-lookup';
 import { NormalizerMetrics, RawEventOutcome } from '../metrics/normalizer-metrics';
 import { ProviderOutageParking } from '../parking/provider-outage-parking';
-import { InstanceSessions } from '../sessions/instance-sessions';
 import { NormalizationResult, NormalizerStore } from '../store/normalizer-store';
 import { adapterFailure } from './adapter-failure';
 import { NotificationPublisher } from './notification-publisher';
@@ -18,7 +18,7 @@ export interface RawEventNormalizerDependencies {
   readonly instances: InstanceLookup;
   readonly connectors: ConnectorRegistry;
   readonly store: NormalizerStore;
-  readonly sessions: InstanceSessions;
+  readonly sessions: InstanceTokenSessions;
   readonly publisher: NotificationPublisher;
   readonly metrics: NormalizerMetrics;
   /** Without it a failing provider is retried in place for as long as it fails. */
@@ -158,7 +158,7 @@ export class RawEventNormalizer {
       if (!webhook) throw connectorErrors.configurationInvalid(`the ${adapter.descriptor.elementKey} connector takes no webhooks`);
       const normalized = await webhook.normalize(
         { instance, body: raw.body, headers: raw.headers, receivedAt: new Date(raw.receivedAt), state },
-        { session: this.deps.sessions.open(instance, adapter) },
+        { session: this.deps.sessions.openLazily(instance, adapter) },
       );
       return { events: normalized.events, raw: normalized.raw, stateUpdates: normalized.stateUpdates ?? {} };
     } catch (error) {

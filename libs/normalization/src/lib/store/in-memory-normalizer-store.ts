@@ -1,4 +1,5 @@
-import { CompletedRawEvent, NormalizationResult, NormalizerStore, RawEventContext, StoredTokens } from './normalizer-store';
+import { StoredTokens } from '@connector-events/provider-sessions';
+import { CompletedRawEvent, NormalizationResult, NormalizerStore, RawEventContext } from './normalizer-store';
 
 interface Seen {
   readonly rawEventId: string;

@@ -1,3 +1,4 @@
+import { RefreshedTokensStore } from '@connector-events/provider-sessions';
 import { EventObject } from '@connector-events/event-schema';
 
 /** What an adapter made of one raw event, as kept between publishing and storing its state. */
@@ -24,24 +25,11 @@ export interface CompletedRawEvent {
   readonly at: Date;
 }
 
-/** OAuth tokens the normalizer refreshed itself, sealed with SECRETS_KEY for the instance. */
-export interface StoredTokens {
-  /** `{accessToken, refreshToken?}` sealed as on `oc.instances.tokens.v1`. */
-  readonly sealedTokens: string;
-  readonly expiresAt?: string;
-  readonly providerData: Readonly<Record<string, string>>;
-  readonly refreshedAt: string;
-  /** SHA-256 (hex) of the snapshot's access token these replaced: while the snapshot shows it, they are newer. */
-  readonly replacedAccessToken: string;
-  /** Whether they were published to `oc.instances.tokens.v1` for instance-service to record. */
-  readonly reported: boolean;
-}
-
 /**
  * The normalizer's own tables. PostgreSQL in the services, memory in unit tests and the
  * in-process harness; both behave the same.
  */
-export interface NormalizerStore {
+export interface NormalizerStore extends RefreshedTokensStore {
   context(instanceId: number, rawEventId: string, providerEventId?: string): Promise<RawEventContext>;
   /** Keeps a stateful adapter's result before its notifications are published. */
   savePending(instanceId: number, rawEventId: string, result: NormalizationResult, at: Date): Promise<void>;
@@ -51,10 +39,6 @@ export interface NormalizerStore {
   /** The first state of an instance; returns false (and changes nothing) if it already has one. */
   initializeConnectorState(instanceId: number, state: Readonly<Record<string, string>>): Promise<boolean>;
   clearConnectorState(instanceId: number): Promise<void>;
-  refreshedTokens(instanceId: number): Promise<StoredTokens | undefined>;
-  saveRefreshedTokens(instanceId: number, tokens: StoredTokens): Promise<void>;
-  /** Marks the tokens refreshed at `refreshedAt` as published (newer ones stay unreported). */
-  markTokensReported(instanceId: number, refreshedAt: string): Promise<void>;
   /** Everything kept for a deleted instance. */
   forgetInstance(instanceId: number): Promise<void>;
   /** Drops delivery ids and abandoned pending results older than `before`; returns the rows removed. */

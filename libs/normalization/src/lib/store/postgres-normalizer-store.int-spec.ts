@@ -1,8 +1,9 @@
+import { StoredTokens } from '@connector-events/provider-sessions';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, openDataSource } from '@connector-events/persistence';
 import { postgresAndPglite, uniqueName } from '@connector-events/testing';
 import { NORMALIZER_DATABASE } from '../database/normalizer.database';
-import { NormalizationResult, StoredTokens } from './normalizer-store';
+import { NormalizationResult } from './normalizer-store';
 import { PostgresNormalizerStore } from './postgres-normalizer-store';
 
 const targets = postgresAndPglite();

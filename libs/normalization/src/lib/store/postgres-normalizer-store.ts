@@ -1,6 +1,7 @@
+import { StoredTokens } from '@connector-events/provider-sessions';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
-import { CompletedRawEvent, NormalizationResult, NormalizerStore, RawEventContext, StoredTokens } from './normalizer-store';
+import { CompletedRawEvent, NormalizationResult, NormalizerStore, RawEventContext } from './normalizer-store';
 
 interface ContextRow {
   state: Record<string, string> | null;

@@ -6,7 +6,7 @@ import { PollOutcome, PollerMetrics } from '../metrics/poller-metrics';
 import { ResolvedPollingOptions } from '../polling-options';
 import { phaseOf, slotAfterPoll } from '../schedule/poll-slots';
 import { isPolled, pollerConfigurationOf } from '../schedule/polling-target';
-import { PollerSessions } from '../sessions/poller-sessions';
+import { InstanceTokenSessions } from '@connector-events/provider-sessions';
 import { ClaimedPoll, PollerStore, ResourceWatermark } from '../store/poller-store';
 import { polledRawEvents } from './polled-raw-event';
 import { ProviderThrottledError } from './provider-throttled.error';
@@ -16,7 +16,7 @@ export interface InstancePollerDependencies {
   readonly store: PollerStore;
   readonly view: InstanceView;
   readonly connectors: ConnectorRegistry;
-  readonly sessions: PollerSessions;
+  readonly sessions: InstanceTokenSessions;
   readonly bus: MessageBus;
   readonly http: ProviderHttpClient;
   readonly metrics: PollerMetrics;

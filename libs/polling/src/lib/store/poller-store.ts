@@ -1,3 +1,4 @@
+import { RefreshedTokensStore, StoredTokens } from '@connector-events/provider-sessions';
 /** An instance the poller polls, as the schedule keeps it. */
 export interface ScheduleEntry {
   readonly instanceId: number;
@@ -41,17 +42,6 @@ export interface FinishedPoll {
   readonly outcome: string;
 }
 
-/** Tokens the poller refreshed itself (sealed), until the instance snapshot carries them. */
-export interface StoredTokens {
-  readonly sealedTokens: string;
-  readonly expiresAt?: string;
-  readonly providerData: Readonly<Record<string, string>>;
-  readonly refreshedAt: string;
-  /** sha256 of the access token these replaced: while the snapshot still shows it, ours are newer. */
-  readonly replacedAccessToken: string;
-  readonly reported: boolean;
-}
-
 /** A wanted (or no longer wanted) provider webhook subscription. */
 export interface SubscriptionEntry {
   readonly instanceId: number;
@@ -77,7 +67,7 @@ export type SubscriptionOutcome =
   | { readonly kind: 'retry'; readonly at: Date; readonly failures: number };
 
 /** What the poller keeps in its own schema; every operation is scoped to one deployment. */
-export interface PollerStore {
+export interface PollerStore extends RefreshedTokensStore {
   /** Adds or updates an instance's schedule from a newer snapshot; re-enabling starts a new enablement. */
   schedule(scope: string, entry: ScheduleEntry): Promise<void>;
   /** Stops polling from this snapshot version on (events disabled, or no longer polled). */
@@ -93,9 +83,6 @@ export interface PollerStore {
   /** Stores the poll's watermarks and next slot, atomically and only while the lease is still ours. */
   finish(scope: string, claim: ClaimedPoll, finished: FinishedPoll): Promise<boolean>;
 
-  refreshedTokens(instanceId: number): Promise<StoredTokens | undefined>;
-  saveRefreshedTokens(instanceId: number, tokens: StoredTokens): Promise<void>;
-  markTokensReported(instanceId: number, refreshedAt: string): Promise<void>;
 
   /** Wants these subscriptions for the instance (from this snapshot on) and no others. */
   wantSubscriptions(scope: string, instanceId: number, instanceVersion: number, elementKey: string, resources: readonly string[]): Promise<void>;

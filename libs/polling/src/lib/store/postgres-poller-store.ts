@@ -1,15 +1,8 @@
+import { StoredTokens } from '@connector-events/provider-sessions';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
-import {
-  ClaimedPoll,
-  ClaimedSubscription,
-  FinishedPoll,
-  PollerStore,
-  ScheduleEntry,
-  StoredTokens,
-  SubscriptionOutcome,
-} from './poller-store';
+import { ClaimedPoll, ClaimedSubscription, FinishedPoll, PollerStore, ScheduleEntry, SubscriptionOutcome } from './poller-store';
 
 interface ClaimRow {
   instance_id: string;

@@ -13,7 +13,7 @@ import { InstanceRecord, InstanceView } from '@connector-events/messaging';
 import { PollerMetrics } from '../metrics/poller-metrics';
 import { ResolvedPollingOptions } from '../polling-options';
 import { isSubscribed } from '../schedule/polling-target';
-import { PollerSessions } from '../sessions/poller-sessions';
+import { InstanceTokenSessions } from '@connector-events/provider-sessions';
 import { ClaimedSubscription, PollerStore, SubscriptionOutcome } from '../store/poller-store';
 import { subscriptionResourcesOf } from './subscription-targets';
 
@@ -53,7 +53,7 @@ export class SubscriptionKeeper {
     private readonly store: PollerStore,
     private readonly view: InstanceView,
     private readonly connectors: ConnectorRegistry,
-    private readonly sessions: PollerSessions,
+    private readonly sessions: InstanceTokenSessions,
     private readonly metrics: PollerMetrics,
     private readonly options: ResolvedPollingOptions,
     private readonly keeper: SubscriptionKeeperOptions,

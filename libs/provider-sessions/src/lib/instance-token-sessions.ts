@@ -2,40 +2,51 @@ import { Logger } from '@nestjs/common';
 import { ConnectorAdapter, OAUTH_CONFIGURATION_KEYS, ProviderSession, ProviderTokens, RefreshingSession } from '@connector-events/connectors';
 import { InstanceRecord, InstanceTokensMessage, MessageBus, TOPICS, sealInstanceTokens } from '@connector-events/messaging';
 import { SecretBox } from '@connector-events/secrets';
-import { NormalizerInfrastructureError } from '../normalizing/adapter-failure';
-import { NormalizerStore, StoredTokens } from '../store/normalizer-store';
+import { RefreshedTokensStore, StoredTokens } from './refreshed-tokens-store';
 import { ChosenTokens, chooseTokens, snapshotTokens, tokenFingerprint } from './token-choice';
 
-export const TOKENS_REFRESHED_BY = 'normalizer';
+export interface InstanceTokenSessionsOptions {
+  /** The service named as `refreshedBy` on `oc.instances.tokens.v1`. */
+  readonly refreshedBy: string;
+  /** What a failure of the service's own storage or publishing becomes (the normalizer marks it transient). */
+  readonly infrastructureError?: (what: string, cause: unknown) => Error;
+  readonly clock?: () => Date;
+}
 
 /**
- * Provider sessions for the adapters that call their provider while normalizing (Dropbox).
- * Tokens are read only when an adapter asks for one, so adapters that need none cost no query.
- * A refresh is stored (sealed) in the normalizer's own table before anything else, because
- * providers that rotate refresh tokens refuse the old one from then on; it is then published
- * on `oc.instances.tokens.v1` so instance-service records it for every service.
+ * Provider sessions of the event-path services (the normalizer's Dropbox calls, the poller's
+ * polls and subscriptions). The tokens come from the instance snapshot, or from the service's
+ * own table while instance-service has not recorded a refresh yet. A refresh is stored (sealed)
+ * in that table before anything else, because providers that rotate refresh tokens refuse the
+ * old one from then on; it is then published on `oc.instances.tokens.v1` so instance-service
+ * records it and the next snapshot carries it to every service.
  */
-export class InstanceSessions {
-  private readonly logger = new Logger(InstanceSessions.name);
+export class InstanceTokenSessions {
+  private readonly logger = new Logger(InstanceTokenSessions.name);
+  private readonly clock: () => Date;
 
   constructor(
-    private readonly store: NormalizerStore,
+    private readonly store: RefreshedTokensStore,
     private readonly bus: MessageBus,
     private readonly secretBox: SecretBox,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+    private readonly options: InstanceTokenSessionsOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
 
-  open(instance: InstanceRecord, adapter: ConnectorAdapter): ProviderSession {
+  /** A session that reads the tokens only when the adapter first asks for one: adapters that need none cost no query. */
+  openLazily(instance: InstanceRecord, adapter: ConnectorAdapter): ProviderSession {
     let session: Promise<RefreshingSession> | undefined;
-    const ready = (): Promise<RefreshingSession> => (session ??= this.start(instance, adapter));
+    const ready = (): Promise<RefreshingSession> => (session ??= this.open(instance, adapter));
     return {
       accessToken: async () => (await ready()).accessToken(),
       refreshedAccessToken: async () => (await ready()).refreshedAccessToken(),
     };
   }
 
-  private async start(instance: InstanceRecord, adapter: ConnectorAdapter): Promise<RefreshingSession> {
-    const stored = await this.infrastructure('read the stored tokens', () => this.store.refreshedTokens(instance.id));
+  /** `known`: the stored tokens when the caller read them already (the poller, with its claim), so no query is needed. */
+  async open(instance: InstanceRecord, adapter: ConnectorAdapter, known?: { readonly stored: StoredTokens | undefined }): Promise<RefreshingSession> {
+    const stored = known ? known.stored : await this.infrastructure('read the stored tokens', () => this.store.refreshedTokens(instance.id));
     const chosen = this.choose(instance, stored);
     if (chosen.own && stored && !stored.reported) await this.report(instance, chosen.tokens, stored);
     // A refresh from our own tokens still replaced the snapshot's: keep that fingerprint.
@@ -86,7 +97,7 @@ export class InstanceSessions {
       ...(stored.expiresAt ? { expiresAt: stored.expiresAt } : {}),
       providerData: { ...tokens.providerData },
       refreshedAt: stored.refreshedAt,
-      refreshedBy: TOKENS_REFRESHED_BY,
+      refreshedBy: this.options.refreshedBy,
     };
     await this.infrastructure('publish the refreshed tokens', async () => {
       await this.bus.publish(TOPICS.instanceTokens, [{ value: message }]);
@@ -98,7 +109,8 @@ export class InstanceSessions {
     try {
       return await work();
     } catch (error) {
-      throw new NormalizerInfrastructureError(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      const wrap = this.options.infrastructureError;
+      throw wrap ? wrap(what, error) : error;
     }
   }
 }

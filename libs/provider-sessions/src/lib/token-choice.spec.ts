@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InstanceRecord, sealInstanceTokens } from '@connector-events/messaging';
 import { SecretBox } from '@connector-events/secrets';
-import { StoredTokens } from '../store/normalizer-store';
+import { StoredTokens } from './refreshed-tokens-store';
 import { chooseTokens, tokenFingerprint } from './token-choice';
 
 const box = new SecretBox(randomBytes(32));
@@ -33,7 +33,7 @@ const stored = (replacing: string): StoredTokens => ({
 });
 
 describe('chooseTokens', () => {
-  it('takes the snapshot tokens when the normalizer refreshed none', () => {
+  it('takes the snapshot tokens when the service refreshed none', () => {
     expect(chooseTokens(snapshot('at-1'), undefined, box)).toEqual({
       own: false,
       tokens: { accessToken: 'at-1', refreshToken: 'rt-snapshot', expiresAt: '2026-01-01T00:00:00.000Z', tokenType: 'bearer', providerData: { account_id: 'dbid:1' } },

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { ProviderTokens } from '@connector-events/connectors';
 import { InstanceRecord, openInstanceTokens } from '@connector-events/messaging';
 import { SecretBox } from '@connector-events/secrets';
-import { StoredTokens } from '../store/poller-store';
+import { StoredTokens } from './refreshed-tokens-store';
+
+export interface ChosenTokens {
+  readonly tokens: ProviderTokens;
+  /** Whether they are the service's own refreshed tokens rather than the snapshot's. */
+  readonly own: boolean;
+}
 
 export function tokenFingerprint(accessToken: string): string {
   return createHash('sha256').update(accessToken).digest('hex');
@@ -20,11 +26,12 @@ export function snapshotTokens(record: InstanceRecord): ProviderTokens {
 }
 
 /**
- * The poller's own refreshed tokens win while the snapshot still shows the access token they
- * replaced (instance-service has not recorded them yet); once it shows anything else — these
- * tokens, newer ones another service refreshed, a new authorization — the snapshot is the truth.
+ * A service's own refreshed tokens win while the snapshot still shows the access token
+ * they replaced: instance-service has not recorded them yet (or a snapshot of another change
+ * overtook the recording). Once the snapshot shows anything else — these tokens, or newer ones
+ * another service refreshed, or a new authorization — the snapshot is the truth.
  */
-export function chooseTokens(record: InstanceRecord, stored: StoredTokens | undefined, secretBox: SecretBox): { tokens: ProviderTokens; own: boolean } {
+export function chooseTokens(record: InstanceRecord, stored: StoredTokens | undefined, secretBox: SecretBox): ChosenTokens {
   const snapshot = snapshotTokens(record);
   if (!stored || tokenFingerprint(snapshot.accessToken) !== stored.replacedAccessToken) return { tokens: snapshot, own: false };
   const opened = openInstanceTokens(secretBox, record.id, stored.sealedTokens);
