@@ -109,7 +109,7 @@ describe('the pipeline under faults, with a steady stream of provider webhooks',
       const { run } = live();
       const started = Date.now();
       const steps = await crashAndRestartKafka(DOWN_MS);
-      await sleep(2_000);
+      await run.streamFlowing(CATCH_UP_MS);
       const counts = await run.checkpoint(`Kafka broker kill -9, start (${steps[1]?.seconds.toFixed(1)} s)`, started, CATCH_UP_MS);
       expect(counts.sent).toBeGreaterThan(0);
       expect(counts.repeatedAfterDedup).toBe(0);
@@ -123,7 +123,7 @@ describe('the pipeline under faults, with a steady stream of provider webhooks',
       const { run } = live();
       const started = Date.now();
       const steps = await restartPostgres(DOWN_MS);
-      await sleep(2_000);
+      await run.streamFlowing(CATCH_UP_MS);
       const counts = await run.checkpoint(`PostgreSQL stop, start (${steps[1]?.seconds.toFixed(1)} s)`, started, CATCH_UP_MS);
       expect(counts.sent).toBeGreaterThan(0);
       expect(counts.repeatedAfterDedup).toBe(0);

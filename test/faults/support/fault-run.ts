@@ -25,6 +25,20 @@ export class FaultRun {
   ) {}
 
   /**
+   * Waits until webhook-ingest accepts the stream's calls again after a fault (a restarted
+   * broker takes its clients a while to find), so the phase's checkpoint covers calls sent
+   * through the fault and after it.
+   */
+  async streamFlowing(timeoutMs: number): Promise<void> {
+    const before = this.stream.accepted.size;
+    await waitFor(() => (this.stream.accepted.size > before ? true : undefined), {
+      timeoutMs,
+      intervalMs: 100,
+      what: 'webhook-ingest accepting the provider calls again',
+    });
+  }
+
+  /**
    * Waits until every event object accepted up to now reached the callback, and records the
    * phase. Resolves with its counts; a timeout throws with how many are missing.
    */

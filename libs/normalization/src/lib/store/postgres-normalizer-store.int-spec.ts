@@ -35,7 +35,7 @@ describe.each(targets)('normalizer store on $name', (target) => {
     const tables = (await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema])) as {
       table_name: string;
     }[];
-    expect(tables.map((t) => t.table_name)).toEqual(['connector_state', 'instance_tokens', 'migrations', 'pending_results', 'seen_deliveries']);
+    expect(tables.map((t) => t.table_name)).toEqual(['connector_state', 'instance_tokens', 'migrations', 'parked_raw_events', 'pending_results', 'seen_deliveries']);
   });
 
   it('keeps a pending result until the raw event completes, then the state and the delivery id', async () => {
