@@ -44,12 +44,13 @@ describe('poller over Kafka and PostgreSQL', () => {
       await fake.start();
       fake.registerApp(APP);
     }
-    [raws, tokensTopic] = await Promise.all([new TopicRecorder(TOPICS.rawEvents.name).start(), new TopicRecorder(TOPICS.instanceTokens.name).start()]);
+    // The poller first: on a fresh broker its start creates the topics the recorders read.
     app = await startPoller(tag, {
       PROVIDER_BASE_URL_HUBSPOT: hubspot.server.baseUrl,
       PROVIDER_BASE_URL_QUICKBOOKS: quickbooks.server.baseUrl,
       PROVIDER_BASE_URL_SFDC: salesforce.server.baseUrl,
     });
+    [raws, tokensTopic] = await Promise.all([new TopicRecorder(TOPICS.rawEvents.name).start(), new TopicRecorder(TOPICS.instanceTokens.name).start()]);
     bus = app.get<MessageBus>(MESSAGE_BUS);
     hubspot.server.intercept = (request) => {
       arrivals.set(request, Date.now());
