@@ -3,9 +3,9 @@ import { DEFAULT_KAFKA_BROKERS } from '@connector-events/config';
 import { EventNotification, RawEvent } from '@connector-events/event-schema';
 import { ALL_TOPICS, KafkaMessageBus, TOPICS } from '@connector-events/messaging';
 import { createInProcessNormalizer } from '@connector-events/normalization';
-import { FakeHubSpot, ServiceProcess, TopicRecorder, freePort, startApp, testEnvironment, uniqueName, waitFor } from '@connector-events/testing';
+import { FakeHubSpot, ServiceProcess, TopicRecorder, freePort, startApp, startGroupAtEnd, testEnvironment, uniqueName, waitFor } from '@connector-events/testing';
 import { buildApps } from '../support/build-once';
-import { instanceRecordOf, instanceSnapshot, startGroupAtEndOfRawEvents, testInstanceId, webhookRawEvent } from './support/normalizer-fixtures';
+import { instanceRecordOf, instanceSnapshot, testInstanceId, webhookRawEvent } from './support/normalizer-fixtures';
 
 const APP = { clientId: 'hs-crash-it', clientSecret: 'hs-crash-it-secret', redirectUri: 'https://app.example.com/hs' };
 const RAW_EVENTS = 600;
@@ -36,7 +36,7 @@ describe('normalizer killed mid-stream', () => {
     await bus.start(ALL_TOPICS);
     // Its own consumer group (other tests run normalizers too), moved past raw events earlier
     // runs left behind.
-    await startGroupAtEndOfRawEvents(GROUP);
+    await startGroupAtEnd(GROUP, TOPICS.rawEvents.name);
     notifications = await new TopicRecorder(TOPICS.notifications.name).start();
   });
   afterAll(async () => {

@@ -18,13 +18,14 @@ import {
   RecordedMessage,
   TopicRecorder,
   changeNotification,
+  startGroupAtEnd,
   changeNotificationCollection,
   lifecycleNotification,
   testEnvironment,
   uniqueName,
   waitFor,
 } from '@connector-events/testing';
-import { instanceSnapshot, startGroupAtEndOfRawEvents, testInstanceId, webhookRawEvent } from './support/normalizer-fixtures';
+import { instanceSnapshot, testInstanceId, webhookRawEvent } from './support/normalizer-fixtures';
 
 const HUBSPOT_APP = { clientId: 'hs-normalizer-it', clientSecret: 'hs-normalizer-it-secret', redirectUri: 'https://app.example.com/hs' };
 const QUICKBOOKS_APP = { clientId: 'qb-normalizer-it', clientSecret: 'qb-normalizer-it-secret', redirectUri: 'https://app.example.com/qb' };
@@ -60,7 +61,7 @@ describe('normalizer over Kafka and PostgreSQL', () => {
     hubspot.registerApp(HUBSPOT_APP);
     quickbooks.registerApp(QUICKBOOKS_APP);
     const groupId = uniqueName('normalizer');
-    await startGroupAtEndOfRawEvents(groupId);
+    await startGroupAtEnd(groupId, TOPICS.rawEvents.name);
     const config = loadConfig('normalizer', { ...testEnvironment({ PORT: '0' }), PROVIDER_BASE_URL_DROPBOX: dropbox.server.baseUrl });
     app = await createServiceApp(config, { service: 'normalizer', transport: 'kafka', features: [
         ServedRegistryModule,

@@ -15,6 +15,8 @@ export * from './lib/fakes/microsoftgraph';
 export * from './lib/fakes/generic';
 export * from './lib/fakes/adapter-properties';
 export * from './lib/topic-recorder';
+export * from './lib/consumer-group-start';
+export * from './lib/test-instance-id';
 export * from './lib/database-targets';
 export * from './lib/fakes/fake-provider';
 export * from './lib/system';

@@ -1,17 +1,10 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import { DEFAULT_KAFKA_BROKERS } from '@connector-events/config';
+import { randomUUID } from 'node:crypto';
 import { RawEvent } from '@connector-events/event-schema';
-import { InstanceRecord, InstanceSnapshotMessage, SEALED_TOKEN_KEYS, TOPICS, openInstanceSnapshot } from '@connector-events/messaging';
+import { InstanceRecord, InstanceSnapshotMessage, SEALED_TOKEN_KEYS, openInstanceSnapshot } from '@connector-events/messaging';
 import { SecretBox } from '@connector-events/secrets';
-import { TEST_SECRETS_KEY, waitFor } from '@connector-events/testing';
+import { TEST_SECRETS_KEY } from '@connector-events/testing';
 
 const box = new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'base64'));
-
-/** Ids far from instance-service's sequence and from other runs on the same broker. */
-export function testInstanceId(): number {
-  return randomInt(1_000_000_000, 2_000_000_000);
-}
 
 export interface TestInstance {
   readonly id: number;
@@ -69,33 +62,5 @@ export function webhookRawEvent(instanceId: number, elementKey: string, body: st
   };
 }
 
-/**
- * Commits offsets at the current end of `oc.events.raw.v1` for a consumer group, so a
- * normalizer started in it reads only what the test publishes, not every earlier run's raw
- * events (which name providers long gone). Kafka takes this only from a group without members;
- * one a killed process left empties when its session times out (30 s).
- */
-export async function startGroupAtEndOfRawEvents(groupId: string): Promise<void> {
-  const kafka = new Kafka({ clientId: `normalizer-test-${randomUUID()}`, brokers: (process.env['KAFKA_BROKERS'] ?? DEFAULT_KAFKA_BROKERS).split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topics = await admin.listTopics();
-    if (!topics.includes(TOPICS.rawEvents.name)) return;
-    await waitFor(
-      async () => {
-        // A topic another test created a moment ago may not be hosted yet: ask again.
-        const ends = await admin.fetchTopicOffsets(TOPICS.rawEvents.name).catch(() => undefined);
-        if (!ends) return undefined;
-        const partitions = ends.map(({ partition, high }) => ({ partition, offset: high }));
-        return admin.setOffsets({ groupId, topic: TOPICS.rawEvents.name, partitions }).then(
-          () => true,
-          () => undefined,
-        );
-      },
-      { timeoutMs: 60_000, intervalMs: 1_000, what: `the offsets of ${TOPICS.rawEvents.name} and consumer group ${groupId} to have no members` },
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
+
+export { testInstanceId } from '@connector-events/testing';

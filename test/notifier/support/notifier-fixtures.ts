@@ -1,19 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
-import { DEFAULT_KAFKA_BROKERS } from '@connector-events/config';
 import { EventNotification, formatJavaDate } from '@connector-events/event-schema';
 import { InstanceSnapshotMessage } from '@connector-events/messaging';
 import { SecretBox } from '@connector-events/secrets';
-import { TEST_SECRETS_KEY, waitFor } from '@connector-events/testing';
+import { TEST_SECRETS_KEY } from '@connector-events/testing';
 
 const box = new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'base64'));
-
-/** Ids far from instance-service's sequence and from other runs on the same broker. */
-export function testInstanceId(): number {
-  return randomInt(1_000_000_000, 2_000_000_000);
-}
 
 /** The snapshot instance-service would publish for an instance that notifies `callbackUrl`. */
 export function callbackInstance(input: {
@@ -73,31 +66,6 @@ export function notificationFor(instanceId: number, objectId = String(randomInt(
   } as EventNotification;
 }
 
-/**
- * Commits offsets at the end of a topic for a consumer group, so a notifier started in it reads
- * only what the test publishes, not every earlier run's notifications.
- */
-export async function startGroupAtEnd(groupId: string, topic: string): Promise<void> {
-  const kafka = new Kafka({ clientId: `notifier-test-${randomUUID()}`, brokers: (process.env['KAFKA_BROKERS'] ?? DEFAULT_KAFKA_BROKERS).split(','), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(topic)) return;
-    await waitFor(
-      async () => {
-        const ends = await admin.fetchTopicOffsets(topic).catch(() => undefined);
-        if (!ends) return undefined;
-        return admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) }).then(
-          () => true,
-          () => undefined,
-        );
-      },
-      { timeoutMs: 60_000, intervalMs: 1_000, what: `the offsets of ${topic} for ${groupId}` },
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /** One request a callback received. */
 export interface ReceivedCall {
@@ -177,3 +145,6 @@ export class CallbackReceiver {
     this.open--;
   }
 }
+
+export { testInstanceId } from '@connector-events/testing';
+export { startGroupAtEnd } from '@connector-events/testing';

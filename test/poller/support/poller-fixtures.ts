@@ -1,5 +1,4 @@
 import { INestApplication } from '@nestjs/common';
-import { randomInt } from 'node:crypto';
 import { DynamicModule, Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -16,11 +15,6 @@ const box = new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'base64'));
 
 /** One "minute" of `event.poller.refresh_interval` in these tests. */
 export const TEST_MINUTE_MS = 1_000;
-
-/** Ids far from instance-service's sequence and from other runs on the same broker. */
-export function testInstanceId(): number {
-  return randomInt(1_000_000_000, 2_000_000_000);
-}
 
 /** A tag of its own per test file: the poller under test polls only instances carrying it. */
 export function testTag(): string {
@@ -116,3 +110,5 @@ export function reportedChanges(adapter: ConnectorAdapter, raws: readonly RawEve
 export function adapterFor(elementKey: string, baseUrl: string): ConnectorAdapter {
   return createConnectorRegistry({ providerBaseUrls: { [elementKey]: baseUrl } }).get(elementKey);
 }
+
+export { testInstanceId } from '@connector-events/testing';

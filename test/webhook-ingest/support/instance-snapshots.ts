@@ -1,8 +1,7 @@
-import { randomInt } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { InstanceSnapshotMessage, InstanceView, MESSAGE_BUS, MessageBus, SEALED_TOKEN_KEYS, TOPICS } from '@connector-events/messaging';
 import { SecretBox } from '@connector-events/secrets';
-import { TEST_SECRETS_KEY, waitFor } from '@connector-events/testing';
+import { TEST_SECRETS_KEY, waitFor, testInstanceId } from '@connector-events/testing';
 
 const secretBox = new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'base64'));
 
@@ -15,11 +14,6 @@ export interface InstanceSpec {
   /** Secret configuration values (sealed on the topic, as instance-service seals them). */
   readonly secrets?: Record<string, string>;
   readonly version?: number;
-}
-
-/** Instance ids no other test run picks (instance-service's own ids stay far below). */
-export function newInstanceId(): number {
-  return randomInt(1_000_000_000, 2_000_000_000);
 }
 
 /** An `oc.instances.v1` snapshot as instance-service publishes it, secrets and tokens sealed. */
@@ -70,3 +64,6 @@ export async function forgetInstances(app: INestApplication, ids: readonly numbe
 export function instanceSegment(id: number): string {
   return Buffer.from(String(id), 'utf8').toString('base64');
 }
+
+/** Instance ids no other test run picks (instance-service's own ids stay far below). */
+export const newInstanceId = testInstanceId;

@@ -1,12 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '@connector-events/config';
 import { DeliveryModule, NOTIFIER_DATABASE } from '@connector-events/delivery';
 import { TOPICS } from '@connector-events/messaging';
 import { createServiceApp } from '@connector-events/runtime';
+import { startGroupAtEnd } from '@connector-events/testing';
 
 export interface NotifierUnderTest {
   readonly app: INestApplication;
@@ -32,7 +32,7 @@ export async function startNotifierUnderTest(env: NodeJS.ProcessEnv = process.en
   const suffix = randomBytes(4).toString('hex');
   const groupId = `notifier-bench-${suffix}`;
   const schema = `notifier_bench_${suffix}`;
-  await moveGroupToEnd(config.kafka.brokers, groupId);
+  await startGroupAtEnd(groupId, TOPICS.notifications.name, config.kafka.brokers);
   const app = await createServiceApp(config, { service: 'notifier', transport: 'kafka', features: [DeliveryModule.register({ groupId, schema })] });
   await app.listen(0, '127.0.0.1');
   return {
@@ -47,16 +47,4 @@ export async function startNotifierUnderTest(env: NodeJS.ProcessEnv = process.en
       await cleanup.destroy();
     },
   };
-}
-
-async function moveGroupToEnd(brokers: readonly string[], groupId: string): Promise<void> {
-  const admin = new Kafka({ clientId: `${groupId}-admin`, brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(TOPICS.notifications.name)) return;
-    const ends = await admin.fetchTopicOffsets(TOPICS.notifications.name);
-    await admin.setOffsets({ groupId, topic: TOPICS.notifications.name, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -1,7 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS, KafkaMessageBus } from '@connector-events/messaging';
 import { uniqueName } from '../unique-name';
-import { waitFor } from '../wait-for';
+import { startGroupAtEnd } from '../consumer-group-start';
 
 export interface GroupStart {
   readonly groupId: string;
@@ -25,24 +24,5 @@ export async function prepareKafka(brokers: readonly string[], partitions: numbe
   await bus.start(ALL_TOPICS);
   await bus.close();
 
-  const kafka = new Kafka({ clientId: uniqueName('system-groups'), brokers: [...brokers], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const { groupId, topic } of groups) {
-      await waitFor(
-        async () => {
-          const ends = await admin.fetchTopicOffsets(topic).catch(() => undefined);
-          if (!ends) return undefined;
-          return admin.setOffsets({ groupId, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) }).then(
-            () => true,
-            () => undefined,
-          );
-        },
-        { timeoutMs: 60_000, intervalMs: 500, what: `the end offsets of ${topic} for ${groupId}` },
-      );
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  for (const { groupId, topic } of groups) await startGroupAtEnd(groupId, topic, brokers);
 }
