@@ -9,7 +9,7 @@ import { EventNotification } from '@connector-events/event-schema';
 import { DeliveryAttemptMessage, InstanceSnapshotMessage, MESSAGE_BUS, MessageBus, NotifierCommandMessage, TOPICS } from '@connector-events/messaging';
 import { createServiceApp } from '@connector-events/runtime';
 import { TopicRecorder, testEnvironment, uniqueName, waitFor } from '@connector-events/testing';
-import { CallbackReceiver, callbackInstance, notificationFor, startGroupAtEnd, testInstanceId } from './support/notifier-fixtures';
+import { CallbackReceiver, callbackInstance as sharedKeyInstance, notificationFor, startGroupAtEnd, testInstanceId } from './support/notifier-fixtures';
 
 /** Stands in for the process root providing its served registry under PROMETHEUS_REGISTRY. */
 const served = new Registry();
@@ -18,6 +18,12 @@ const served = new Registry();
 class ServedRegistryModule {}
 
 const CALLBACK_TIMEOUT_MS = 4_000;
+/**
+ * This file's own SECRETS_KEY: other notifiers on the broker (another test file's) read the same
+ * notifications topic, and must not be able to open these instances and deliver to our callbacks.
+ */
+const SECRETS_KEY = randomBytes(32).toString('base64');
+const callbackInstance = (input: Parameters<typeof sharedKeyInstance>[0]): InstanceSnapshotMessage => sharedKeyInstance({ ...input, secretsKey: SECRETS_KEY });
 const PER_HOST = 4;
 
 /**
@@ -40,6 +46,7 @@ describe('notifier over Kafka and PostgreSQL', () => {
       'notifier',
       testEnvironment({
         PORT: '0',
+        SECRETS_KEY,
         CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
         NOTIFIER_RETRY_SCHEDULE_SECONDS: '0.3,0.3',
         NOTIFIER_RETRY_JITTER: '0',

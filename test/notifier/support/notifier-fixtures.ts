@@ -16,7 +16,10 @@ export function callbackInstance(input: {
   organizationId?: number;
   configuration?: Record<string, string>;
   version?: number;
+  /** Seals the snapshot for a notifier run with this SECRETS_KEY; the shared test key by default. */
+  secretsKey?: string;
 }): InstanceSnapshotMessage {
+  const sealer = input.secretsKey === undefined ? box : new SecretBox(Buffer.from(input.secretsKey, 'base64'));
   return {
     instanceId: input.id,
     version: input.version ?? 1,
@@ -32,7 +35,7 @@ export function callbackInstance(input: {
       'event.notification.callback.url': input.callbackUrl,
       ...input.configuration,
     },
-    sealedSecrets: box.sealRecord(
+    sealedSecrets: sealer.sealRecord(
       input.signatureKey === undefined ? {} : { 'event.notification.signature.key': input.signatureKey },
       `instance:${input.id}`,
     ),
